@@ -1,0 +1,32 @@
+"""chainrule: derivatives for machine learning, symbolic, automatic and numerical.
+
+>>> import chainrule.numpy as cnp
+>>> from chainrule import grad, hessian
+>>> float(grad(lambda x: x ** 2)(3.0))
+6.0
+"""
+
+from . import numpy
+from ._api import (
+    derivative,
+    elementwise_grad,
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    stop_gradient,
+    value_and_grad,
+    vjp,
+)
+from .core import EscapedTracerError, primal_value, tree_flatten, tree_map, tree_unflatten
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EscapedTracerError", "derivative", "elementwise_grad", "grad", "hessian", "hvp",
+    "jacfwd", "jacobian", "jacrev", "jvp", "numpy", "primal_value", "stop_gradient",
+    "tree_flatten", "tree_map", "tree_unflatten", "value_and_grad", "vjp",
+]

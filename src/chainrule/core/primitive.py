@@ -1,0 +1,116 @@
+"""The primitive record and ``bind``, the one door every operation goes through.
+
+A :class:`Primitive` holds everything chainrule knows about one operation, in one place:
+how to compute it, its forward (jvp) and reverse (vjp) rules, how to explain it in a
+derivation, where it is not smooth, and inputs to test it on. Rules are written with
+chainrule's own operations, so they can be differentiated again (higher order) and run on
+any value an interpreter uses.
+
+Rule signatures (one function per differentiable argument; ``None`` means "this argument
+has a zero derivative")::
+
+    jvp[i](tangent_i, ans, *args, **params) -> contribution to the output tangent
+    vjp[i](cotangent, ans, *args, **params) -> cotangent of args[i], shaped like args[i]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .trace import Tracer
+
+__all__ = ["Primitive", "Sample", "bind", "registry", "register"]
+
+Rule = Callable[..., Any] | None
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Inputs on which a primitive is smooth, used by the registry-wide gradient sweep."""
+
+    args: tuple
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Primitive:
+    """One operation and everything known about it.
+
+    Attributes:
+        name: NumPy-style name, unique in the registry.
+        impl: the concrete computation on NumPy arrays and Python scalars.
+        jvp: per-argument forward rules, or ``None`` if the primitive is not differentiable.
+        vjp: per-argument reverse rules, or ``None`` if the primitive is not differentiable.
+        rule: name of the differentiation rule, as a derivation would cite it.
+        statement: the rule in one line of math, for step-by-step explanations.
+        domain: where the function is defined, in words ("x > 0"); empty if everywhere.
+        kinks: where it is continuous but not differentiable, and the convention used.
+        samples: a function returning :class:`Sample` inputs for tests.
+        linear: True if the primitive is linear in all its arguments (simplifier fact).
+        partials: for elementwise primitives, ``d ans / d args[i]`` as functions of
+            ``(ans, *args)``; the jvp and vjp rules are built from them.
+    """
+
+    name: str
+    impl: Callable[..., Any]
+    jvp: Sequence[Rule] | None = None
+    vjp: Sequence[Rule] | None = None
+    rule: str = ""
+    statement: str = ""
+    domain: str = ""
+    kinks: str = ""
+    samples: Callable[[], list] | None = None
+    linear: bool = False
+    partials: Sequence[Rule] | None = None
+
+    @property
+    def differentiable(self) -> bool:
+        return self.jvp is not None
+
+    def bind(self, *args: Any, **params: Any) -> Any:
+        return bind(self, *args, **params)
+
+    __call__ = bind
+
+    def __repr__(self) -> str:
+        return f"Primitive({self.name!r})"
+
+
+_REGISTRY: dict[str, Primitive] = {}
+
+
+def register(prim: Primitive) -> Primitive:
+    """Add a primitive to the registry that tests, docs and explanations read."""
+    if prim.name in _REGISTRY:
+        raise ValueError(f"a primitive named {prim.name!r} is already registered")
+    if (prim.jvp is None) != (prim.vjp is None):
+        raise ValueError(f"primitive {prim.name!r} needs both jvp and vjp rules, or neither")
+    _REGISTRY[prim.name] = prim
+    return prim
+
+
+def registry() -> dict[str, Primitive]:
+    """All registered primitives by name (a copy)."""
+    return dict(_REGISTRY)
+
+
+def bind(prim: Primitive, *args: Any, **params: Any) -> Any:
+    """Apply ``prim`` to ``args``, handing the call to the innermost active trace.
+
+    With no tracer among the arguments this is plain evaluation. Otherwise the trace with
+    the largest token (the most recently started transformation) processes the call; it
+    unwraps its own tracers and binds again, so outer traces see the call in turn.
+    """
+    top = None
+    for x in args:
+        if isinstance(x, Tracer):
+            t = x._trace
+            if top is None or t.token > top.token:
+                top = t
+    if top is None:
+        return prim.impl(*args, **params)
+    if not top.alive:
+        raise top.escaped()
+    return top.process(prim, args, params)

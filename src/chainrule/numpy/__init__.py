@@ -1,0 +1,187 @@
+"""``chainrule.numpy``: NumPy's names and semantics, differentiable.
+
+Write functions with ``import chainrule.numpy as cnp`` and differentiate them with
+:func:`chainrule.grad` and friends. Outside a transformation every function returns
+exactly what NumPy returns; inside one, values are tracers that behave like arrays.
+
+>>> import chainrule.numpy as cnp
+>>> from chainrule import grad
+>>> float(grad(lambda x: cnp.sin(x) * x)(0.0))
+0.0
+"""
+
+import numpy as _np
+from numpy import (  # noqa: F401 (re-exported constructors and constants)
+    arange,
+    bool_,
+    e,
+    empty,
+    euler_gamma,
+    eye,
+    float16,
+    float32,
+    float64,
+    full,
+    identity,
+    inf,
+    int32,
+    int64,
+    linspace,
+    nan,
+    ndarray,
+    newaxis,
+    ones,
+    pi,
+    zeros,
+)
+
+from ..core import primal_value as _primal
+from . import _methods, linalg
+from ._arrays import (
+    amax,
+    amin,
+    argmax,
+    argmin,
+    array,
+    asarray,
+    astype,
+    atleast_1d,
+    atleast_2d,
+    broadcast_to,
+    clip,
+    concatenate,
+    cumsum,
+    diag,
+    diagonal,
+    expand_dims,
+    flip,
+    full_like,
+    hstack,
+    max,
+    mean,
+    min,
+    moveaxis,
+    ones_like,
+    prod,
+    ravel,
+    repeat,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    std,
+    sum,
+    swapaxes,
+    take,
+    tile,
+    trace,
+    transpose,
+    var,
+    vstack,
+    zeros_like,
+)
+from ._elementwise import (
+    absolute,
+    add,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    cbrt,
+    ceil,
+    cos,
+    cosh,
+    divide,
+    equal,
+    exp,
+    exp2,
+    expm1,
+    floor,
+    floor_divide,
+    greater,
+    greater_equal,
+    hypot,
+    isfinite,
+    isinf,
+    isnan,
+    less,
+    less_equal,
+    log,
+    log1p,
+    log2,
+    log10,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    not_equal,
+    power,
+    relu,
+    remainder,
+    round,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    softplus,
+    sqrt,
+    subtract,
+    tan,
+    tanh,
+    trunc,
+)
+from ._elementwise import where as _where
+from ._linalg import matmul
+from ._methods import at
+from ._ml import (
+    dot,
+    einsum,
+    expit,
+    inner,
+    leaky_relu,
+    log_softmax,
+    logsumexp,
+    outer,
+    reciprocal,
+    softmax,
+    square,
+    tensordot,
+    vdot,
+)
+
+abs = absolute
+true_divide = divide
+mod = remainder
+
+
+def where(condition, x=None, y=None):
+    """Choose ``x`` where ``condition`` holds and ``y`` elsewhere; the condition itself
+    has no derivative. With only a condition, the indices where it holds."""
+    cond = _primal(condition)
+    if x is None and y is None:
+        return _np.where(cond)
+    return _where(_np.asarray(cond), x, y)
+
+_methods.install()
+
+__all__ = [
+    "abs", "absolute", "add", "amax", "amin", "arange", "arccos", "arccosh", "arcsin",
+    "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "array", "asarray",
+    "astype", "at", "atleast_1d", "atleast_2d", "bool_", "broadcast_to", "cbrt", "ceil",
+    "clip", "concatenate", "cos", "cosh", "cumsum", "diag", "diagonal", "divide", "dot",
+    "e", "einsum", "empty", "equal", "euler_gamma", "exp", "exp2", "expand_dims", "expit",
+    "expm1", "eye", "flip", "float16", "float32", "float64", "floor", "floor_divide",
+    "full", "full_like", "greater", "greater_equal", "hstack", "hypot", "identity", "inf",
+    "inner", "int32", "int64", "isfinite", "isinf", "isnan", "leaky_relu", "less",
+    "less_equal", "linalg", "linspace", "log", "log10", "log1p", "log2", "log_softmax",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "moveaxis",
+    "multiply", "nan", "ndarray", "negative", "newaxis", "not_equal", "ones", "ones_like",
+    "outer", "pi", "power", "prod", "ravel", "reciprocal", "relu", "remainder", "repeat",
+    "reshape", "round", "sigmoid", "sign", "sin", "sinh", "softmax", "softplus", "split",
+    "sqrt", "square", "squeeze", "stack", "std", "subtract", "sum", "swapaxes", "take",
+    "tan", "tanh", "tensordot", "tile", "trace", "transpose", "true_divide", "trunc",
+    "var", "vdot", "vstack", "where", "zeros", "zeros_like",
+]

@@ -1,0 +1,302 @@
+"""Elementwise primitives: the table of derivative rules for scalar functions.
+
+Each entry gives the NumPy ufunc, a fast path for Python floats, and the derivative as a
+function of ``(ans, x)`` (or partials ``(ans, x, y)``) written in chainrule operations.
+The jvp and vjp rules are built from those partials by :func:`unary` and :func:`binary`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from ..core import Sample
+from ._base import (
+    LN2,
+    LN10,
+    SCALARS,
+    binary,
+    broadcast_like,
+    defprim,
+    sample_args,
+    unary,
+    unbroadcast,
+)
+
+# ---------------------------------------------------------------------------------------
+# Linear arithmetic: rules given directly (no multiplication by a constant 1).
+
+
+def _samples_binary(name: str, lo: float = -2.0, hi: float = 2.0):
+    return lambda: [
+        sample_args(name, (), (), lo=lo, hi=hi),
+        sample_args(name, (3,), (3,), lo=lo, hi=hi),
+        sample_args(name + "b", (2, 3), (3,), lo=lo, hi=hi),
+        sample_args(name + "c", (2, 1), (1, 3), lo=lo, hi=hi),
+    ]
+
+
+def _samples_unary(name: str, lo: float = -2.0, hi: float = 2.0):
+    return lambda: [sample_args(name, (), lo=lo, hi=hi),
+                    sample_args(name, (2, 3), lo=lo, hi=hi)]
+
+
+add = defprim(
+    "add", operator.add,
+    jvp=(lambda t, ans, x, y: broadcast_like(t, ans),
+         lambda t, ans, x, y: broadcast_like(t, ans)),
+    vjp=(lambda g, ans, x, y: unbroadcast(g, x),
+         lambda g, ans, x, y: unbroadcast(g, y)),
+    rule="sum rule", statement="(u + v)' = u' + v'", linear=True,
+    samples=_samples_binary("add"))
+
+subtract = defprim(
+    "subtract", operator.sub,
+    jvp=(lambda t, ans, x, y: broadcast_like(t, ans),
+         lambda t, ans, x, y: broadcast_like(-t, ans)),
+    vjp=(lambda g, ans, x, y: unbroadcast(g, x),
+         lambda g, ans, x, y: unbroadcast(-g, y)),
+    rule="difference rule", statement="(u - v)' = u' - v'", linear=True,
+    samples=_samples_binary("subtract"))
+
+negative = defprim(
+    "negative", operator.neg,
+    jvp=(lambda t, ans, x: -t,), vjp=(lambda g, ans, x: -g,),
+    rule="constant multiple rule", statement="(-u)' = -u'", linear=True,
+    samples=_samples_unary("negative"))
+
+multiply = binary(
+    "multiply", operator.mul, lambda ans, x, y: y, lambda ans, x, y: x,
+    rule="product rule", statement="(u v)' = u' v + u v'",
+    samples=_samples_binary("multiply"))
+
+
+def _safe_div(x, y):
+    return x / y
+
+
+divide = binary(
+    "divide", np.divide, lambda ans, x, y: 1 / y, lambda ans, x, y: -ans / y,
+    fast=_safe_div, rule="quotient rule", statement="(u / v)' = (u' v - u v') / v^2",
+    domain="y != 0", samples=_samples_binary("divide", 0.5, 2.0))
+
+
+def _pow_dx(ans, x, y):
+    if y.__class__ in SCALARS:
+        if y == 2:
+            return 2 * x
+        if y == 1:
+            return 1
+        if y == 0:
+            return 0 * x
+    return y * x ** (y - 1)
+
+
+def _pow_dy(ans, x, y):
+    # d/dy x**y = x**y log x; taken as 0 where x == 0 (the limit from x > 0 when y > 0).
+    zero = equal(x, 0)
+    return where(zero, 0 * ans, ans * log(where(zero, 1, x)))
+
+
+power = binary(
+    "power", np.power, _pow_dx, _pow_dy, fast=math.pow,
+    rule="power rule", statement="(u^n)' = n u^(n-1) u';  (u^v)' = u^v (v' ln u + v u'/u)",
+    domain="x > 0 when the exponent is not an integer or is differentiated",
+    samples=_samples_binary("power", 0.5, 2.0))
+
+# ---------------------------------------------------------------------------------------
+# Non-differentiable elementwise functions: they accept tracers and return plain arrays.
+
+greater = defprim("greater", operator.gt)
+greater_equal = defprim("greater_equal", operator.ge)
+less = defprim("less", operator.lt)
+less_equal = defprim("less_equal", operator.le)
+equal = defprim("equal", np.equal)
+not_equal = defprim("not_equal", np.not_equal)
+sign = defprim("sign", np.sign)
+floor = defprim("floor", np.floor)
+ceil = defprim("ceil", np.ceil)
+round = defprim("round", np.round)
+trunc = defprim("trunc", np.trunc)
+isfinite = defprim("isfinite", np.isfinite)
+isnan = defprim("isnan", np.isnan)
+isinf = defprim("isinf", np.isinf)
+floor_divide = defprim("floor_divide", np.floor_divide)
+remainder = defprim("remainder", np.remainder)
+
+# ---------------------------------------------------------------------------------------
+# Selection.
+
+
+def _where_jvp(which):
+    def rule(t, ans, c, x, y):
+        z = 0 * t
+        return broadcast_like(where(c, t, z) if which == 1 else where(c, z, t), ans)
+    return rule
+
+
+def _where_vjp(which):
+    def rule(g, ans, c, x, y):
+        z = 0 * g
+        return unbroadcast(where(c, g, z) if which == 1 else where(c, z, g),
+                           x if which == 1 else y)
+    return rule
+
+
+where = defprim(
+    "where", np.where,
+    jvp=(None, _where_jvp(1), _where_jvp(2)), vjp=(None, _where_vjp(1), _where_vjp(2)),
+    rule="piecewise rule", statement="each branch is differentiated where it is chosen",
+    linear=True,
+    samples=lambda: [Sample((np.array([True, False, True]),) +
+                            sample_args("where", (3,), (3,)).args),
+                     Sample((np.array([[True], [False]]),) +
+                            sample_args("whereb", (3,), (2, 1)).args)])
+
+
+def _tie_split(first: bool):
+    """Rules for maximum/minimum: the chosen argument gets the derivative, ties split it."""
+    def jvp(t, ans, x, y):
+        wins = equal(ans, x) if first else equal(ans, y)
+        other = equal(ans, y) if first else equal(ans, x)
+        return broadcast_like(where(wins & ~other, t, where(wins, 0.5 * t, 0 * t)), ans)
+
+    def vjp(g, ans, x, y):
+        wins = equal(ans, x) if first else equal(ans, y)
+        other = equal(ans, y) if first else equal(ans, x)
+        return unbroadcast(where(wins & ~other, g, where(wins, 0.5 * g, 0 * g)),
+                           x if first else y)
+    return jvp, vjp
+
+
+def _minmax(name: str, ufunc, fast):
+    jx, vx = _tie_split(True)
+    jy, vy = _tie_split(False)
+    return defprim(
+        name, ufunc, jvp=(jx, jy), vjp=(vx, vy),
+        rule=f"{name} rule", statement="the larger (smaller) argument passes its derivative;"
+        " ties share it equally", kinks="x == y (each side gets half the derivative)",
+        samples=_samples_binary(name))
+
+
+maximum = _minmax("maximum", np.maximum, max)
+minimum = _minmax("minimum", np.minimum, min)
+
+# ---------------------------------------------------------------------------------------
+# Transcendental functions of one variable.
+
+exp = unary("exp", np.exp, lambda ans, x: ans, fast=math.exp,
+            rule="exponential rule", statement="(e^u)' = e^u u'",
+            samples=_samples_unary("exp"))
+exp2 = unary("exp2", np.exp2, lambda ans, x: ans * LN2, fast=lambda x: 2.0 ** x,
+             rule="exponential rule", statement="(2^u)' = 2^u ln 2 u'",
+             samples=_samples_unary("exp2"))
+expm1 = unary("expm1", np.expm1, lambda ans, x: ans + 1, fast=math.expm1,
+              rule="exponential rule", statement="(e^u - 1)' = e^u u'",
+              samples=_samples_unary("expm1"))
+log = unary("log", np.log, lambda ans, x: 1 / x, fast=math.log,
+            rule="logarithm rule", statement="(ln u)' = u' / u", domain="x > 0",
+            samples=_samples_unary("log", 0.2, 3.0))
+log2 = unary("log2", np.log2, lambda ans, x: 1 / (x * LN2), fast=math.log2,
+             rule="logarithm rule", statement="(log2 u)' = u' / (u ln 2)", domain="x > 0",
+             samples=_samples_unary("log2", 0.2, 3.0))
+log10 = unary("log10", np.log10, lambda ans, x: 1 / (x * LN10), fast=math.log10,
+              rule="logarithm rule", statement="(log10 u)' = u' / (u ln 10)",
+              domain="x > 0", samples=_samples_unary("log10", 0.2, 3.0))
+log1p = unary("log1p", np.log1p, lambda ans, x: 1 / (1 + x), fast=math.log1p,
+              rule="logarithm rule", statement="(ln(1 + u))' = u' / (1 + u)",
+              domain="x > -1", samples=_samples_unary("log1p", -0.5, 2.0))
+sqrt = unary("sqrt", np.sqrt, lambda ans, x: 0.5 / ans, fast=math.sqrt,
+             rule="power rule", statement="(sqrt u)' = u' / (2 sqrt u)", domain="x > 0",
+             samples=_samples_unary("sqrt", 0.2, 3.0))
+cbrt = unary("cbrt", np.cbrt, lambda ans, x: 1 / (3 * ans * ans),
+             rule="power rule", statement="(u^(1/3))' = u' / (3 u^(2/3))",
+             kinks="x = 0 (infinite slope)", samples=_samples_unary("cbrt", 0.2, 3.0))
+sin = unary("sin", np.sin, lambda ans, x: cos(x), fast=math.sin,
+            rule="trigonometric rule", statement="(sin u)' = cos u u'",
+            samples=_samples_unary("sin"))
+cos = unary("cos", np.cos, lambda ans, x: -sin(x), fast=math.cos,
+            rule="trigonometric rule", statement="(cos u)' = -sin u u'",
+            samples=_samples_unary("cos"))
+tan = unary("tan", np.tan, lambda ans, x: 1 + ans * ans, fast=math.tan,
+            rule="trigonometric rule", statement="(tan u)' = (1 + tan^2 u) u' = sec^2 u u'",
+            domain="cos x != 0", samples=_samples_unary("tan", -1.2, 1.2))
+arcsin = unary("arcsin", np.arcsin, lambda ans, x: 1 / sqrt(1 - x * x), fast=math.asin,
+               rule="inverse trigonometric rule", statement="(arcsin u)' = u' / sqrt(1 - u^2)",
+               domain="-1 < x < 1", samples=_samples_unary("arcsin", -0.9, 0.9))
+arccos = unary("arccos", np.arccos, lambda ans, x: -1 / sqrt(1 - x * x), fast=math.acos,
+               rule="inverse trigonometric rule",
+               statement="(arccos u)' = -u' / sqrt(1 - u^2)",
+               domain="-1 < x < 1", samples=_samples_unary("arccos", -0.9, 0.9))
+arctan = unary("arctan", np.arctan, lambda ans, x: 1 / (1 + x * x), fast=math.atan,
+               rule="inverse trigonometric rule", statement="(arctan u)' = u' / (1 + u^2)",
+               samples=_samples_unary("arctan"))
+sinh = unary("sinh", np.sinh, lambda ans, x: cosh(x), fast=math.sinh,
+             rule="hyperbolic rule", statement="(sinh u)' = cosh u u'",
+             samples=_samples_unary("sinh"))
+cosh = unary("cosh", np.cosh, lambda ans, x: sinh(x), fast=math.cosh,
+             rule="hyperbolic rule", statement="(cosh u)' = sinh u u'",
+             samples=_samples_unary("cosh"))
+tanh = unary("tanh", np.tanh, lambda ans, x: 1 - ans * ans, fast=math.tanh,
+             rule="hyperbolic rule", statement="(tanh u)' = (1 - tanh^2 u) u'",
+             samples=_samples_unary("tanh"))
+arcsinh = unary("arcsinh", np.arcsinh, lambda ans, x: 1 / sqrt(x * x + 1), fast=math.asinh,
+                rule="inverse hyperbolic rule",
+                statement="(arsinh u)' = u' / sqrt(u^2 + 1)",
+                samples=_samples_unary("arcsinh"))
+arccosh = unary("arccosh", np.arccosh, lambda ans, x: 1 / sqrt(x * x - 1), fast=math.acosh,
+                rule="inverse hyperbolic rule",
+                statement="(arcosh u)' = u' / sqrt(u^2 - 1)", domain="x > 1",
+                samples=_samples_unary("arccosh", 1.2, 3.0))
+arctanh = unary("arctanh", np.arctanh, lambda ans, x: 1 / (1 - x * x), fast=math.atanh,
+                rule="inverse hyperbolic rule", statement="(artanh u)' = u' / (1 - u^2)",
+                domain="-1 < x < 1", samples=_samples_unary("arctanh", -0.9, 0.9))
+absolute = unary("absolute", np.absolute, lambda ans, x: sign(x), fast=abs,
+                 rule="absolute value rule", statement="|u|' = sign(u) u'",
+                 kinks="x = 0 (derivative taken as 0)",
+                 samples=lambda: [Sample((-0.7,)),
+                                  Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),))])
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(np.greater_equal(x, 0), 1 / (1 + e), e / (1 + e))
+
+
+def _sigmoid_fast(x):
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus_fast(x):
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+sigmoid = unary("sigmoid", _sigmoid, lambda ans, x: ans * (1 - ans), fast=_sigmoid_fast,
+                rule="sigmoid rule", statement="sigma'(u) = sigma(u) (1 - sigma(u)) u'",
+                samples=_samples_unary("sigmoid", -4.0, 4.0))
+softplus = unary("softplus", lambda x: np.logaddexp(0, x), lambda ans, x: sigmoid(x),
+                 fast=_softplus_fast,
+                 rule="softplus rule", statement="softplus'(u) = sigma(u) u'",
+                 samples=_samples_unary("softplus", -4.0, 4.0))
+relu = unary("relu", lambda x: np.maximum(x, 0), lambda ans, x: greater(x, 0),
+             fast=lambda x: x if x > 0.0 else 0.0,
+             rule="ReLU rule", statement="relu'(u) = [u > 0] u'",
+             kinks="x = 0 (derivative taken as 0)",
+             samples=lambda: [Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),)),
+                              Sample((0.8,))])
+arctan2 = binary(
+    "arctan2", np.arctan2,
+    lambda ans, y, x: x / (x * x + y * y), lambda ans, y, x: -y / (x * x + y * y),
+    fast=math.atan2, rule="inverse trigonometric rule",
+    statement="d atan2(y, x) = (x dy - y dx) / (x^2 + y^2)", domain="(x, y) != (0, 0)",
+    samples=_samples_binary("arctan2", 0.3, 2.0))
+hypot = binary(
+    "hypot", np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans,
+    fast=math.hypot, rule="hypotenuse rule",
+    statement="d hypot(x, y) = (x dx + y dy) / hypot(x, y)", kinks="(x, y) = (0, 0)",
+    samples=_samples_binary("hypot", 0.3, 2.0))

@@ -1,0 +1,137 @@
+"""Functions machine learning code reaches for, composed from primitives.
+
+Only ``sigmoid``, ``softplus``, ``relu`` and ``logsumexp`` are primitives (for speed and
+numerical stability); everything here is a composition and needs no rule of its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from . import _reductions as R
+from ._arrays import _axes, reshape
+from ._base import ndim
+from ._elementwise import exp, greater, multiply, sigmoid, where
+from ._linalg import einsum_p, matmul
+
+__all__ = [
+    "logsumexp", "softmax", "log_softmax", "leaky_relu", "expit", "reciprocal", "square",
+    "dot", "vdot", "inner", "outer", "tensordot", "einsum",
+]
+
+expit = sigmoid
+
+
+def logsumexp(a, axis=None, keepdims=False):
+    """``log(sum(exp(a)))`` over the given axes, computed without overflow."""
+    return R.logsumexp(a, axis=_axes(axis, ndim(a)), keepdims=bool(keepdims))
+
+
+def log_softmax(x, axis=-1):
+    """``x - logsumexp(x)`` along ``axis``: log-probabilities that sum (in exp) to one."""
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    """``exp(x) / sum(exp(x))`` along ``axis``, computed stably."""
+    return exp(log_softmax(x, axis=axis))
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """``x`` where positive, ``negative_slope * x`` elsewhere (derivative at 0 is the slope)."""
+    return where(greater(x, 0), x, negative_slope * x)
+
+
+def reciprocal(x):
+    return 1 / x
+
+
+def square(x):
+    return x * x
+
+
+def _letters(n: int, skip: str = "") -> str:
+    pool = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in skip]
+    if n > len(pool):
+        raise ValueError("too many dimensions for einsum")
+    return "".join(pool[:n])
+
+
+def _parse_einsum(subscripts: str, ndims: list) -> tuple:
+    """Explicit subscripts ``((in_1, ..., in_n), out)`` with ``...`` spelled out."""
+    text = subscripts.replace(" ", "")
+    if "->" in text:
+        lhs, out = text.split("->")
+    else:
+        lhs, out = text, None
+    ins = lhs.split(",")
+    if len(ins) != len(ndims):
+        raise ValueError(f"einsum: {len(ins)} operand subscripts for {len(ndims)} operands")
+    used = "".join(c for c in text if c.isalpha())
+    ell_nd = max([n - len(s.replace("...", "")) for s, n in zip(ins, ndims) if "..." in s],
+                 default=0)
+    ell = _letters(ell_nd, skip=used)
+    spelled = []
+    for s, n in zip(ins, ndims):
+        if "..." in s:
+            k = n - len(s.replace("...", ""))
+            s = s.replace("...", ell[ell_nd - k:] if k else "")
+        if len(s) != n or not s.isalpha():
+            raise ValueError(f"einsum: subscripts {s!r} do not fit an operand with {n} axes")
+        spelled.append(s)
+    if out is None:
+        counts = {c: "".join(spelled).count(c) for c in set("".join(spelled))}
+        out = ell + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return tuple(spelled), out
+
+
+def einsum(subscripts: str, *operands):
+    """Einstein summation (``numpy.einsum``), differentiable in every operand."""
+    spec = _parse_einsum(subscripts, [ndim(o) for o in operands])
+    return einsum_p(*operands, spec=spec)
+
+
+def tensordot(a, b, axes=2):
+    """Sum products over the given axes of ``a`` and ``b`` (``numpy.tensordot``)."""
+    na, nb = ndim(a), ndim(b)
+    if isinstance(axes, (int, np.integer)):
+        ax_a, ax_b = tuple(range(na - axes, na)), tuple(range(axes))
+    else:
+        ax_a = normalize_axis_tuple(axes[0], na)
+        ax_b = normalize_axis_tuple(axes[1], nb)
+    letters = _letters(na + nb)
+    sa = list(letters[:na])
+    sb = list(letters[na:na + nb])
+    for i, j in zip(ax_a, ax_b):
+        sb[j] = sa[i]
+    out = "".join(c for i, c in enumerate(sa) if i not in ax_a)
+    out += "".join(c for j, c in enumerate(sb) if j not in ax_b)
+    return einsum_p(a, b, spec=(("".join(sa), "".join(sb)), out))
+
+
+def dot(a, b):
+    """``numpy.dot``: products for scalars, matrix products, or a sum over the last axis
+    of ``a`` and the second-to-last of ``b``."""
+    if ndim(a) == 0 or ndim(b) == 0:
+        return multiply(a, b)
+    if ndim(b) <= 2:
+        return matmul(a, b)
+    return tensordot(a, b, axes=([-1], [-2]))
+
+
+def inner(a, b):
+    if ndim(a) == 0 or ndim(b) == 0:
+        return multiply(a, b)
+    return tensordot(a, b, axes=([-1], [-1]))
+
+
+def vdot(a, b):
+    return dot(reshape(a, (-1,)), reshape(b, (-1,)))
+
+
+def outer(a, b):
+    a, b = reshape(a, (-1, 1)), reshape(b, (1, -1))
+    return a * b

@@ -1,0 +1,139 @@
+"""Primitives that move, select and combine array elements (all linear)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Sample, primal_value
+from ._base import PerArg, broadcast_like, defprim, sample_args, unbroadcast
+from ._base import dtype as dtype_of
+from ._base import shape as shape_of
+
+
+def _is_advanced(idx: tuple) -> bool:
+    return any(isinstance(i, (np.ndarray, list)) for i in idx)
+
+
+def normalize_index(idx) -> tuple:
+    """A static index as a tuple; tracers inside it are replaced by their values."""
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    return tuple(np.asarray(primal_value(i)) if isinstance(i, list) else primal_value(i)
+                 for i in idx)
+
+
+def _reshape_impl(x, *, shape):
+    return np.reshape(x, shape)
+
+
+reshape = defprim(
+    "reshape", _reshape_impl,
+    jvp=(lambda t, ans, x, *, shape: reshape(t, shape=shape),),
+    vjp=(lambda g, ans, x, *, shape: reshape(g, shape=shape_of(x)),),
+    rule="linearity", statement="reshaping commutes with differentiation", linear=True,
+    samples=lambda: [Sample(sample_args("reshape", (2, 3)).args, {"shape": (3, 2)}),
+                     Sample(sample_args("reshape1", (4,)).args, {"shape": (2, 1, 2)})])
+
+
+def _inverse_perm(axes: tuple) -> tuple:
+    return tuple(np.argsort(axes))
+
+
+transpose = defprim(
+    "transpose", lambda x, *, axes: np.transpose(x, axes),
+    jvp=(lambda t, ans, x, *, axes: transpose(t, axes=axes),),
+    vjp=(lambda g, ans, x, *, axes: transpose(g, axes=_inverse_perm(axes)),),
+    rule="linearity", statement="transposing commutes with differentiation", linear=True,
+    samples=lambda: [Sample(sample_args("transpose", (2, 3, 4)).args, {"axes": (2, 0, 1)})])
+
+broadcast_to = defprim(
+    "broadcast_to", lambda x, *, shape: np.broadcast_to(x, shape),
+    jvp=(lambda t, ans, x, *, shape: broadcast_to(t, shape=shape),),
+    vjp=(lambda g, ans, x, *, shape: unbroadcast(g, x),),
+    rule="linearity", statement="copies of u each carry u'", linear=True,
+    samples=lambda: [Sample(sample_args("bcast", (3,)).args, {"shape": (2, 3)}),
+                     Sample(sample_args("bcast1", (2, 1)).args, {"shape": (2, 3)})])
+
+
+def _getitem_vjp(g, ans, x, *, idx):
+    return index_add(np.zeros(shape_of(x), dtype_of(g)), g, idx=idx)
+
+
+getitem = defprim(
+    "getitem", lambda x, *, idx: x[idx],
+    jvp=(lambda t, ans, x, *, idx: getitem(t, idx=idx),), vjp=(_getitem_vjp,),
+    rule="linearity", statement="a selected element carries its own derivative", linear=True,
+    samples=lambda: [
+        Sample(sample_args("getitem", (4, 3)).args, {"idx": (slice(1, 3), 0)}),
+        Sample(sample_args("getitem1", (5,)).args, {"idx": (np.array([0, 2, 2, 4]),)}),
+        Sample(sample_args("getitem2", (3, 4)).args,
+               {"idx": (np.array([[True, False, True, True]] * 3),)})])
+
+
+def _index_add_impl(x, v, *, idx):
+    out = np.array(x, dtype=np.result_type(x, v), copy=True)
+    if _is_advanced(idx):
+        np.add.at(out, idx, v)
+    else:
+        out[idx] += v
+    return out
+
+
+index_add = defprim(
+    "index_add", _index_add_impl,
+    jvp=(lambda t, ans, x, v, *, idx: broadcast_like(t, ans),
+         lambda t, ans, x, v, *, idx: index_add(np.zeros(shape_of(ans), dtype_of(t)), t, idx=idx)),
+    vjp=(lambda g, ans, x, v, *, idx: g,
+         lambda g, ans, x, v, *, idx: unbroadcast(getitem(g, idx=idx), v)),
+    rule="linearity", statement="(x.at[i].add(v))' = x'.at[i].add(v')", linear=True,
+    samples=lambda: [
+        Sample(sample_args("iadd", (5,), (4,)).args, {"idx": (np.array([0, 2, 2, 4]),)}),
+        Sample(sample_args("iadd1", (3, 4), (4,)).args, {"idx": (slice(0, 2),)})])
+
+
+def _index_set_impl(x, v, *, idx):
+    out = np.array(x, dtype=np.result_type(x, v), copy=True)
+    out[idx] = v
+    return out
+
+
+index_set = defprim(
+    "index_set", _index_set_impl,
+    jvp=(lambda t, ans, x, v, *, idx: index_set(broadcast_like(t, ans), 0.0, idx=idx),
+         lambda t, ans, x, v, *, idx: index_set(np.zeros(shape_of(ans), dtype_of(t)), t, idx=idx)),
+    vjp=(lambda g, ans, x, v, *, idx: index_set(g, 0.0, idx=idx),
+         lambda g, ans, x, v, *, idx: unbroadcast(getitem(g, idx=idx), v)),
+    rule="linearity", statement="(x.at[i].set(v))' = x'.at[i].set(v')", linear=True,
+    samples=lambda: [
+        Sample(sample_args("iset", (5,), (2,)).args, {"idx": (np.array([0, 3]),)}),
+        Sample(sample_args("iset1", (3, 4), ()).args, {"idx": (1, slice(None))})])
+
+
+def _piece(i: int, xs: tuple, axis: int) -> tuple:
+    start = sum(shape_of(x)[axis] for x in xs[:i])
+    stop = start + shape_of(xs[i])[axis]
+    return (slice(None),) * axis + (slice(start, stop),)
+
+
+def _concat_jvp(i, t, ans, *xs, axis):
+    return index_add(np.zeros(shape_of(ans), dtype_of(t)), t, idx=_piece(i, xs, axis))
+
+
+def _concat_vjp(i, g, ans, *xs, axis):
+    return getitem(g, idx=_piece(i, xs, axis))
+
+
+concatenate = defprim(
+    "concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis),
+    jvp=PerArg(_concat_jvp), vjp=PerArg(_concat_vjp),
+    rule="linearity", statement="each block carries its own derivative", linear=True,
+    samples=lambda: [Sample(sample_args("concat", (2, 3), (1, 3), (2, 3)).args, {"axis": 0}),
+                     Sample(sample_args("concat1", (2, 1), (2, 2)).args, {"axis": 1})])
+
+astype = defprim(
+    "astype", lambda x, *, dtype: np.asarray(x).astype(dtype),
+    jvp=(lambda t, ans, x, *, dtype: astype(t, dtype=dtype),),
+    vjp=(lambda g, ans, x, *, dtype: astype(g, dtype=dtype_of(x)),),
+    rule="linearity", statement="changing precision commutes with differentiation",
+    linear=True,
+    samples=lambda: [Sample(sample_args("astype", (3,)).args, {"dtype": np.float64})])

@@ -1,0 +1,68 @@
+"""``chainrule.numpy.linalg``: differentiable versions of ``numpy.linalg`` functions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import primal_value
+from . import _arrays as A
+from ._base import ndim
+from ._elementwise import absolute, power, sqrt
+from ._linalg import cholesky, det, inv, logabsdet, solve
+
+__all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
+
+
+def slogdet(a):
+    """``(sign, log|det a|)``; the sign is piecewise constant, so only the log is traced."""
+    sign = np.linalg.slogdet(primal_value(a))[0]
+    return sign, logabsdet(a)
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    if ord is None or ord == 2:
+        return sqrt(A.sum(x * x, axis=axis, keepdims=keepdims))
+    if ord == np.inf:
+        return A.max(absolute(x), axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return A.min(absolute(x), axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return np.sum(primal_value(x) != 0, axis=axis, keepdims=keepdims).astype(float)
+    if ord == 1:
+        return A.sum(absolute(x), axis=axis, keepdims=keepdims)
+    return power(A.sum(power(absolute(x), ord), axis=axis, keepdims=keepdims), 1.0 / ord)
+
+
+def _matrix_norm(x, ord, axis, keepdims):
+    r, c = axis
+    if ord in (None, "fro"):
+        return sqrt(A.sum(x * x, axis=axis, keepdims=keepdims))
+    if ord in (1, -1, np.inf, -np.inf):
+        sum_axis, pick_axis = (r, c) if ord in (1, -1) else (c, r)
+        sums = A.sum(absolute(x), axis=sum_axis, keepdims=True)
+        pick = A.max if ord in (1, np.inf) else A.min
+        out = pick(sums, axis=pick_axis, keepdims=True)
+        return out if keepdims else A.squeeze(out, axis=(r, c))
+    raise NotImplementedError(
+        f"norm(ord={ord!r}) of a matrix needs singular values, which chainrule does not "
+        "differentiate yet; use ord='fro', 1, -1, inf or -inf")
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector or matrix norm, as ``numpy.linalg.norm``.
+
+    The gradient of the 2-norm is ``x / norm(x)``, undefined (NaN) at ``x = 0``.
+    """
+    nd = ndim(x)
+    if axis is None:
+        if ord is None:
+            return _vector_norm(A.ravel(x) if not keepdims else x,
+                                None, None if not keepdims else tuple(range(nd)), keepdims)
+        axis = tuple(range(nd))
+    axis = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axis = tuple(a % nd for a in axis)
+    if len(axis) == 1:
+        return _vector_norm(x, ord, axis, keepdims)
+    if len(axis) == 2:
+        return _matrix_norm(x, ord, axis, keepdims)
+    raise ValueError("norm: axis must name one or two axes")
