@@ -125,7 +125,10 @@ def _like(ct: Any, x: Any) -> Any:
 # The two basic transformations.
 
 
-def _vjp(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, fname: str):
+def _vjp(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, fname: str,
+         once: bool = False):
+    """Run ``f`` on a tape; return ``(out, pullback, aux)``. With ``once`` the pullback
+    frees the tape as it goes (like a gradient), and can run only once."""
     leaves, tree, rebuild = _select(args, argnums, fname)
     trace = ReverseTrace()
     with trace:
@@ -148,7 +151,7 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, fname: 
             raise ValueError(f"{fname}: the cotangent's structure {ct_tree} does not match "
                              f"the output's {out_tree}")
         ct_leaves = [_like(c, o) for c, o in zip(ct_leaves, out_vals)]
-        cts = trace.backward(out_leaves, ct_leaves, inputs)
+        cts = trace.backward(out_leaves, ct_leaves, inputs, retain=not once)
         return tree_unflatten(tree, [_like(c, x) for c, x in zip(cts, leaves)])
 
     return tree_unflatten(out_tree, out_vals), pullback, aux
@@ -227,7 +230,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
     """
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple:
-        out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "grad")
+        out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "grad", once=True)
         _check_scalar(out, "grad")
         g = pullback(1.0 if out.__class__ is float else np.ones((), _dtype(out)))
         return ((out, aux), g) if has_aux else (out, g)
@@ -267,7 +270,8 @@ def elementwise_grad(f: Callable, argnums: int = 0) -> Callable:
     """
     @functools.wraps(f)
     def egrad(*args: Any, **kwargs: Any) -> Any:
-        out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "elementwise_grad")
+        out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "elementwise_grad",
+                                once=True)
         return pullback(tree_map(lambda o: np.ones(_shape(o), _dtype(o)), out))
 
     return egrad

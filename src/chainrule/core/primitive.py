@@ -69,11 +69,6 @@ class Primitive:
     def differentiable(self) -> bool:
         return self.jvp is not None
 
-    def bind(self, *args: Any, **params: Any) -> Any:
-        return bind(self, *args, **params)
-
-    __call__ = bind
-
     def __repr__(self) -> str:
         return f"Primitive({self.name!r})"
 
@@ -114,3 +109,7 @@ def bind(prim: Primitive, *args: Any, **params: Any) -> Any:
     if not top.alive:
         raise top.escaped()
     return top.process(prim, args, params)
+
+
+# ``prim(*args)`` and ``prim.bind(*args)`` are ``bind(prim, *args)``, without an extra call.
+Primitive.bind = Primitive.__call__ = bind  # type: ignore[method-assign]

@@ -27,6 +27,8 @@ _FAST_ERRORS = (ValueError, OverflowError, ZeroDivisionError)
 
 def shape(x: Any) -> tuple:
     """Shape of an array, tracer or Python scalar (``()`` for scalars)."""
+    if x.__class__ is float:
+        return ()
     s = getattr(x, "shape", None)
     if s is None:
         return np.shape(x) if isinstance(x, (list, tuple)) else ()
@@ -46,6 +48,8 @@ def dtype(x: Any) -> np.dtype:
 
 def unbroadcast(g: Any, target: Any) -> Any:
     """Sum ``g`` over the axes that broadcasting added to or stretched in ``target``."""
+    if g.__class__ is float:  # a scalar cotangent belongs to a scalar
+        return g
     ts = shape(target)
     gs = shape(g)
     if gs == ts:

@@ -137,21 +137,32 @@ def _array(self, dtype=None, copy=None):
         "differentiate.")
 
 
+# Operators skip bind's search for the innermost trace when it is plain which one it is.
+_NO_PARAMS: dict = {}
+
+
 def _fwd(prim):
     def method(self, other):
+        trace = self._trace
+        if trace.alive and (not isinstance(other, Tracer) or other._trace is trace):
+            return trace.process(prim, (self, other), _NO_PARAMS)
         return bind(prim, self, other)
     return method
 
 
 def _rev(prim):
     def method(self, other):
+        trace = self._trace
+        if trace.alive and not isinstance(other, Tracer):
+            return trace.process(prim, (other, self), _NO_PARAMS)
         return bind(prim, other, self)
     return method
 
 
 def _unary(prim):
     def method(self):
-        return bind(prim, self)
+        trace = self._trace
+        return trace.process(prim, (self,), _NO_PARAMS) if trace.alive else bind(prim, self)
     return method
 
 
