@@ -6,7 +6,7 @@
 6.0
 """
 
-from . import numpy
+from . import numpy, testing
 from ._api import (
     derivative,
     elementwise_grad,
@@ -28,5 +28,5 @@ __version__ = "0.1.0"
 __all__ = [
     "EscapedTracerError", "derivative", "elementwise_grad", "grad", "hessian", "hvp",
     "jacfwd", "jacobian", "jacrev", "jvp", "numpy", "primal_value", "stop_gradient",
-    "tree_flatten", "tree_map", "tree_unflatten", "value_and_grad", "vjp",
+    "testing", "tree_flatten", "tree_map", "tree_unflatten", "value_and_grad", "vjp",
 ]

@@ -53,26 +53,19 @@ def stop_gradient(x: Any) -> Any:
 
 def _as_float_leaf(x: Any, fname: str, where: str) -> Any:
     """Check that a leaf can be differentiated and return it in working form."""
-    if isinstance(x, Tracer):
-        kind = _dtype(x)
-    elif x.__class__ is float:
+    if x.__class__ is float:
         return x
-    else:
-        if isinstance(x, (bool, int, complex)) or not isinstance(x, (np.ndarray, np.generic)):
-            if isinstance(x, (bool, int, complex)):
-                kind = np.result_type(x)
-            else:
-                x = np.asarray(x)
-                kind = x.dtype
-        else:
-            kind = x.dtype
+    given = x
+    if not isinstance(x, (Tracer, np.ndarray, np.generic)):
+        x = np.asarray(x)
+    kind = _dtype(x)
     if not np.issubdtype(kind, np.floating):
         what = "complex" if np.issubdtype(kind, np.complexfloating) else str(kind)
         raise TypeError(
             f"{fname} needs real floating-point inputs, but {where} has dtype {what} "
-            f"({_brief(x)}). Pass floats instead, e.g. 3.0 rather than 3, or "
+            f"({_brief(given)}). Pass floats instead, e.g. 3.0 rather than 3, or "
             "np.asarray(x, dtype=float).")
-    if isinstance(x, np.float64) and x.__class__ is not float:
+    if x.__class__ is np.float64:  # work with Python floats: they are much faster
         return float(x)
     return x
 

@@ -43,15 +43,15 @@ class ForwardTrace(Trace):
                 primals[i] = x.value
                 tangents.append((i, x.tangent))
         ans = bind(prim, *primals, **params)
-        if prim.jvp is None:
+        rules = prim.jvp
+        if rules is None:
             return ans
         out = None
-        rules = prim.jvp
         for i, t in tangents:
             rule = rules[i]
             if rule is None:
                 continue
-            c = rule(t, ans, *primals, **params)
+            c = rule(t, ans, *primals, **params) if params else rule(t, ans, *primals)
             if c is not None:
                 out = c if out is None else out + c
         if out is None:

@@ -12,7 +12,6 @@ exactly what NumPy returns; inside one, values are tracers that behave like arra
 
 import numpy as _np
 from numpy import (  # noqa: F401 (re-exported constructors and constants)
-    arange,
     bool_,
     e,
     empty,
@@ -26,7 +25,6 @@ from numpy import (  # noqa: F401 (re-exported constructors and constants)
     inf,
     int32,
     int64,
-    linspace,
     nan,
     ndarray,
     newaxis,
@@ -155,6 +153,18 @@ from ._ml import (
 abs = absolute
 true_divide = divide
 mod = remainder
+
+
+def arange(*args, **kwargs):
+    """``numpy.arange``; traced bounds are read as plain numbers (no derivative)."""
+    return _np.arange(*map(_primal, args), **{k: _primal(v) for k, v in kwargs.items()})
+
+
+def linspace(start, stop, num=50, endpoint=True, dtype=None):
+    """``numpy.linspace``, differentiable in ``start`` and ``stop``."""
+    steps = _np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    out = start + (stop - start) * steps
+    return out if dtype is None else astype(out, dtype)
 
 
 def where(condition, x=None, y=None):
