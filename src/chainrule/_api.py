@@ -84,6 +84,8 @@ def _select(args: tuple, argnums: int | Sequence[int], fname: str) -> tuple:
             raise ValueError(f"{fname}: argnums={argnums} but the function got "
                              f"{len(args)} positional argument(s)")
     nums = tuple(n % len(args) for n in nums)
+    if len(set(nums)) != len(nums):
+        raise ValueError(f"{fname}: argnums={argnums} names an argument twice")
     chosen = args[nums[0]] if single else tuple(args[n] for n in nums)
     leaves, tree = tree_flatten(chosen)
     where = [f"argument {n}" for n in nums]

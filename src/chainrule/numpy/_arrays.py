@@ -54,7 +54,7 @@ def _count(a, axis) -> int:
 
 def mean(a, axis=None, dtype=None, keepdims=False):
     """Arithmetic mean over the given axes (``numpy.mean``)."""
-    a = _cast(a, dtype)
+    a = _cast(asarray(a), dtype)
     if np.issubdtype(_dtype(a), np.integer):
         a = astype(a, np.float64)
     return sum(a, axis=axis, keepdims=keepdims) / _count(a, axis)
@@ -62,7 +62,7 @@ def mean(a, axis=None, dtype=None, keepdims=False):
 
 def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
     """Variance, ``mean(|a - mean(a)|**2)`` with ``ddof`` as in NumPy."""
-    a = _cast(a, dtype)
+    a = _cast(asarray(a), dtype)
     d = a - mean(a, axis=axis, keepdims=True)
     return sum(d * d, axis=axis, keepdims=keepdims) / (_count(a, axis) - ddof)
 
@@ -138,7 +138,7 @@ def squeeze(a, axis=None):
 
 def expand_dims(a, axis):
     s = list(shape(a))
-    for i in _axes(axis, len(s) + (1 if isinstance(axis, int) else len(axis))):
+    for i in _axes(axis, len(s) + (1 if isinstance(axis, (int, np.integer)) else len(axis))):
         s.insert(i, 1)
     return reshape(a, tuple(s))
 
@@ -209,6 +209,7 @@ def _index(a, axis: int, idx: Any) -> Any:
 
 def split(a, indices_or_sections, axis=0) -> list:
     """Split into sub-arrays along ``axis`` (sections must divide evenly)."""
+    a = asarray(a)
     axis = normalize_axis_index(axis, ndim(a))
     n = shape(a)[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
@@ -222,6 +223,7 @@ def split(a, indices_or_sections, axis=0) -> list:
 
 
 def flip(m, axis=None):
+    m = asarray(m)
     nd = ndim(m)
     axes = _axes(axis, nd)
     return S.getitem(m, idx=tuple(slice(None, None, -1) if i in axes else slice(None)
@@ -229,12 +231,14 @@ def flip(m, axis=None):
 
 
 def take(a, indices, axis=None):
+    a = asarray(a)
     if axis is None:
         return S.getitem(ravel(a), idx=(np.asarray(indices),))
     return _index(a, normalize_axis_index(axis, ndim(a)), np.asarray(indices))
 
 
 def repeat(a, repeats, axis=None):
+    a = asarray(a)
     if axis is None:
         a, axis = ravel(a), 0
     axis = normalize_axis_index(axis, ndim(a))
@@ -242,6 +246,7 @@ def repeat(a, repeats, axis=None):
 
 
 def tile(A, reps):
+    A = asarray(A)
     reps = (reps,) if isinstance(reps, int) else tuple(reps)
     nd = builtins.max(ndim(A), len(reps))
     A = reshape(A, (1,) * (nd - ndim(A)) + tuple(shape(A)))
@@ -254,6 +259,7 @@ def tile(A, reps):
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
     """The diagonal of the two given axes, placed last (as NumPy does)."""
+    a = asarray(a)
     nd = ndim(a)
     a = moveaxis(a, (axis1, axis2), (nd - 2, nd - 1))
     n1, n2 = shape(a)[-2:]
@@ -264,6 +270,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 def diag(v, k=0):
     """Extract a diagonal of a 2-D array, or build a 2-D array from a 1-D diagonal."""
+    v = asarray(v)
     if ndim(v) == 2:
         return diagonal(v, offset=k)
     if ndim(v) != 1:
@@ -278,8 +285,14 @@ def trace(a, offset=0, axis1=0, axis2=1):
     return sum(diagonal(a, offset, axis1, axis2), axis=-1)
 
 
-def clip(a, a_min=None, a_max=None):
-    """Limit values to ``[a_min, a_max]``; the derivative is 1 inside and 0 outside."""
+def clip(a, a_min=None, a_max=None, *, min=None, max=None):
+    """Limit values to ``[a_min, a_max]``; the derivative is 1 inside and 0 outside.
+
+    ``min`` and ``max`` are the NumPy 2.1 (and ``ndarray.clip``) spellings of the bounds.
+    """
+    a = asarray(a)
+    a_min = min if a_min is None else a_min
+    a_max = max if a_max is None else a_max
     if a_min is not None:
         a = where(less(a, a_min), a_min, a)
     if a_max is not None:

@@ -8,7 +8,6 @@ derivatives, so that jvp and vjp cannot disagree.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +17,7 @@ from ..core import Primitive, Sample, bind, primal_value, register
 
 __all__ = [
     "shape", "ndim", "dtype", "unbroadcast", "broadcast_like", "unary", "binary",
-    "sample_args", "defprim", "SCALARS", "PerArg", "PRIMS",
+    "sample_args", "defprim", "SCALARS", "PerArg", "PRIMS", "fast_unary", "fast_binary",
 ]
 
 SCALARS = (float, int)
@@ -95,7 +94,7 @@ class PerArg:
         return functools.partial(self.fn, i)
 
 
-def _fast_unary(ufunc: Callable, fast: Callable | None) -> Callable:
+def fast_unary(ufunc: Callable, fast: Callable | None) -> Callable:
     if fast is None:
         return ufunc
 
@@ -111,7 +110,7 @@ def _fast_unary(ufunc: Callable, fast: Callable | None) -> Callable:
     return impl
 
 
-def _fast_binary(ufunc: Callable, fast: Callable | None) -> Callable:
+def fast_binary(ufunc: Callable, fast: Callable | None) -> Callable:
     if fast is None:
         return ufunc
 
@@ -137,7 +136,7 @@ def unary(name: str, ufunc: Callable, deriv: Callable, *, fast: Callable | None 
     def vjp(g, ans, x):
         return g * deriv(ans, x)
 
-    return defprim(name, _fast_unary(ufunc, fast), (jvp,), (vjp,),
+    return defprim(name, fast_unary(ufunc, fast), (jvp,), (vjp,),
                    partials=(deriv,), **facts)
 
 
@@ -156,7 +155,7 @@ def binary(name: str, ufunc: Callable, dx: Callable, dy: Callable, *,
     def vjp_y(g, ans, x, y):
         return unbroadcast(g * dy(ans, x, y), y)
 
-    return defprim(name, _fast_binary(ufunc, fast), (jvp_x, jvp_y), (vjp_x, vjp_y),
+    return defprim(name, fast_binary(ufunc, fast), (jvp_x, jvp_y), (vjp_x, vjp_y),
                    partials=(dx, dy), **facts)
 
 
@@ -171,6 +170,3 @@ def sample_args(seed: str, *shapes: tuple, lo: float = -2.0, hi: float = 2.0,
 def _seed(text: str) -> int:
     return sum((i + 1) * ord(c) for i, c in enumerate(text)) % (2**31)
 
-
-LN2 = math.log(2.0)
-LN10 = math.log(10.0)

@@ -14,12 +14,12 @@ import numpy as np
 
 from ..core import Sample
 from ._base import (
-    LN2,
-    LN10,
     SCALARS,
     binary,
     broadcast_like,
     defprim,
+    fast_binary,
+    fast_unary,
     sample_args,
     unary,
     unbroadcast,
@@ -44,7 +44,7 @@ def _samples_unary(name: str, lo: float = -2.0, hi: float = 2.0):
 
 
 add = defprim(
-    "add", operator.add,
+    "add", fast_binary(np.add, operator.add),
     jvp=(lambda t, ans, x, y: broadcast_like(t, ans),
          lambda t, ans, x, y: broadcast_like(t, ans)),
     vjp=(lambda g, ans, x, y: unbroadcast(g, x),
@@ -53,7 +53,7 @@ add = defprim(
     samples=_samples_binary("add"))
 
 subtract = defprim(
-    "subtract", operator.sub,
+    "subtract", fast_binary(np.subtract, operator.sub),
     jvp=(lambda t, ans, x, y: broadcast_like(t, ans),
          lambda t, ans, x, y: broadcast_like(-t, ans)),
     vjp=(lambda g, ans, x, y: unbroadcast(g, x),
@@ -62,13 +62,13 @@ subtract = defprim(
     samples=_samples_binary("subtract"))
 
 negative = defprim(
-    "negative", operator.neg,
+    "negative", fast_unary(np.negative, operator.neg),
     jvp=(lambda t, ans, x: -t,), vjp=(lambda g, ans, x: -g,),
     rule="constant multiple rule", statement="(-u)' = -u'", linear=True,
     samples=_samples_unary("negative"))
 
 multiply = binary(
-    "multiply", operator.mul, lambda ans, x, y: y, lambda ans, x, y: x,
+    "multiply", np.multiply, lambda ans, x, y: y, lambda ans, x, y: x, fast=operator.mul,
     rule="product rule", statement="(u v)' = u' v + u v'",
     samples=_samples_binary("multiply"))
 
@@ -109,10 +109,10 @@ power = binary(
 # ---------------------------------------------------------------------------------------
 # Non-differentiable elementwise functions: they accept tracers and return plain arrays.
 
-greater = defprim("greater", operator.gt)
-greater_equal = defprim("greater_equal", operator.ge)
-less = defprim("less", operator.lt)
-less_equal = defprim("less_equal", operator.le)
+greater = defprim("greater", np.greater)
+greater_equal = defprim("greater_equal", np.greater_equal)
+less = defprim("less", np.less)
+less_equal = defprim("less_equal", np.less_equal)
 equal = defprim("equal", np.equal)
 not_equal = defprim("not_equal", np.not_equal)
 sign = defprim("sign", np.sign)
@@ -190,7 +190,7 @@ minimum = _minmax("minimum", np.minimum, min)
 exp = unary("exp", np.exp, lambda ans, x: ans, fast=math.exp,
             rule="exponential rule", statement="(e^u)' = e^u u'",
             samples=_samples_unary("exp"))
-exp2 = unary("exp2", np.exp2, lambda ans, x: ans * LN2, fast=lambda x: 2.0 ** x,
+exp2 = unary("exp2", np.exp2, lambda ans, x: ans * log(2.0), fast=lambda x: 2.0 ** x,
              rule="exponential rule", statement="(2^u)' = 2^u ln 2 u'",
              samples=_samples_unary("exp2"))
 expm1 = unary("expm1", np.expm1, lambda ans, x: ans + 1, fast=math.expm1,
@@ -199,10 +199,10 @@ expm1 = unary("expm1", np.expm1, lambda ans, x: ans + 1, fast=math.expm1,
 log = unary("log", np.log, lambda ans, x: 1 / x, fast=math.log,
             rule="logarithm rule", statement="(ln u)' = u' / u", domain="x > 0",
             samples=_samples_unary("log", 0.2, 3.0))
-log2 = unary("log2", np.log2, lambda ans, x: 1 / (x * LN2), fast=math.log2,
+log2 = unary("log2", np.log2, lambda ans, x: 1 / (x * log(2.0)), fast=math.log2,
              rule="logarithm rule", statement="(log2 u)' = u' / (u ln 2)", domain="x > 0",
              samples=_samples_unary("log2", 0.2, 3.0))
-log10 = unary("log10", np.log10, lambda ans, x: 1 / (x * LN10), fast=math.log10,
+log10 = unary("log10", np.log10, lambda ans, x: 1 / (x * log(10.0)), fast=math.log10,
               rule="logarithm rule", statement="(log10 u)' = u' / (u ln 10)",
               domain="x > 0", samples=_samples_unary("log10", 0.2, 3.0))
 log1p = unary("log1p", np.log1p, lambda ans, x: 1 / (1 + x), fast=math.log1p,

@@ -183,22 +183,39 @@ logabsdet = defprim(
     domain="A invertible", samples=_square_samples("logabsdet", True))
 
 
+# NumPy's solve treats b as a vector only when b.ndim == 1 (x then has shape a.shape[:-1]);
+# the rules turn that case into a one-column matrix so that stacks of matrices work.
+
 def _solve_vjp_a(g, ans, a, b):
-    gb = solve(mT(a), g)
     if ndim(b) == 1:
+        gb = _uncol(solve(mT(a), _col(g)))
         return unbroadcast(-(_col(gb) * _row(ans)), a)
-    return unbroadcast(-matmul(gb, mT(ans)), a)
+    return unbroadcast(-matmul(solve(mT(a), g), mT(ans)), a)
+
+
+def _solve_vjp_b(g, ans, a, b):
+    if ndim(b) == 1:
+        return unbroadcast(_uncol(solve(mT(a), _col(g))), b)
+    return unbroadcast(solve(mT(a), g), b)
+
+
+def _solve_jvp_a(t, ans, a, b):
+    if ndim(b) == 1:
+        return _uncol(solve(a, -matmul(t, _col(ans))))
+    return solve(a, -matmul(t, ans))
 
 
 solve = defprim(
     "solve", np.linalg.solve,
-    jvp=(lambda t, ans, a, b: solve(a, -matmul(t, ans)), lambda t, ans, a, b: solve(a, t)),
-    vjp=(_solve_vjp_a, lambda g, ans, a, b: unbroadcast(solve(mT(a), g), b)),
+    jvp=(_solve_jvp_a, lambda t, ans, a, b: solve(a, t)),
+    vjp=(_solve_vjp_a, _solve_vjp_b),
     rule="inverse rule", statement="x = A^-1 b:  x' = A^-1 (b' - A' x)", domain="A invertible",
     samples=lambda: [
         Sample((np.array([[3.0, 1.0, 0.2], [0.5, 2.5, 0.3], [0.1, -0.4, 2.0]]),
                 np.array([1.0, -2.0, 0.5]))),
         Sample((np.array([[3.0, 1.0], [0.5, 2.5]]), np.array([[1.0, 0.3], [-2.0, 0.7]]))),
+        Sample((np.array([[[3.0, 1.0], [0.5, 2.5]], [[2.0, -0.3], [0.4, 1.5]],
+                          [[1.5, 0.2], [0.1, 2.2]]]), np.array([1.0, -2.0]))),
     ])
 
 

@@ -30,19 +30,24 @@ class _IndexUpdate:
         self.idx = S.normalize_index(idx)
 
     def set(self, v: Any) -> Any:
-        return S.index_set(self.x, v, idx=self.idx)
+        return S.index_set(self.x, _operand(v), idx=self.idx)
 
     def add(self, v: Any) -> Any:
-        return S.index_add(self.x, v, idx=self.idx)
+        return S.index_add(self.x, _operand(v), idx=self.idx)
 
     def subtract(self, v: Any) -> Any:
-        return S.index_add(self.x, -v, idx=self.idx)
+        return S.index_add(self.x, -_operand(v), idx=self.idx)
 
     def multiply(self, v: Any) -> Any:
-        return S.index_set(self.x, S.getitem(self.x, idx=self.idx) * v, idx=self.idx)
+        return S.index_set(self.x, S.getitem(self.x, idx=self.idx) * _operand(v), idx=self.idx)
 
     def get(self) -> Any:
         return S.getitem(self.x, idx=self.idx)
+
+
+def _operand(v: Any) -> Any:
+    """A list or tuple of values as an array (traced if it holds tracers)."""
+    return A.asarray(v) if isinstance(v, (list, tuple)) else v
 
 
 class _At:
@@ -122,6 +127,8 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
 def _array_function(self, func, types, args, kwargs):
     from .. import numpy as cnp
 
+    if func in (np.shape, np.ndim, np.size):  # metadata: no derivative involved
+        return func(primal_value(args[0]), *args[1:], **kwargs)
     module = cnp.linalg if func.__module__ == "numpy.linalg" else cnp
     fn = getattr(module, func.__name__, None)
     if fn is None:

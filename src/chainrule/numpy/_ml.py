@@ -10,7 +10,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _reductions as R
-from ._arrays import _axes, reshape
+from ._arrays import _axes, asarray, reshape
 from ._base import ndim
 from ._elementwise import exp, greater, multiply, sigmoid, where
 from ._linalg import einsum_p, matmul
@@ -40,14 +40,16 @@ def softmax(x, axis=-1):
 
 def leaky_relu(x, negative_slope=0.01):
     """``x`` where positive, ``negative_slope * x`` elsewhere (derivative at 0 is the slope)."""
+    x = asarray(x)
     return where(greater(x, 0), x, negative_slope * x)
 
 
 def reciprocal(x):
-    return 1 / x
+    return 1 / asarray(x)
 
 
 def square(x):
+    x = asarray(x)
     return x * x
 
 

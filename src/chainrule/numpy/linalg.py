@@ -53,6 +53,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
     The gradient of the 2-norm is ``x / norm(x)``, undefined (NaN) at ``x = 0``.
     """
+    x = A.asarray(x)
     nd = ndim(x)
     if axis is None:
         if ord is None:
