@@ -1,0 +1,202 @@
+"""The subcommands of ``chainrule``: each reads a formula, calls the library, prints.
+
+No mathematics lives here: parsing, differentiation, simplification and the calculus
+helpers all come from :mod:`chainrule.symbolic` and :mod:`chainrule.analysis`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+
+from .. import analysis
+from ..symbolic import diff, evaluate, gradient, hessian, latex, steps, to_str_shared
+from ..symbolic.expr import Expr, Symbol
+from ..symbolic.parse import parse
+from ..symbolic.printing import sizes
+
+__all__ = ["COMMANDS"]
+
+
+class UsageError(ValueError):
+    """A problem with the command's options (not with the formula)."""
+
+
+def _expr(text: str) -> Expr:
+    e = parse(text)
+    if not isinstance(e, Expr):
+        raise UsageError("this command takes an expression, not an equation "
+                         "(use `chainrule implicit` for equations)")
+    return e
+
+
+def _names(e: Expr) -> list[str]:
+    return sorted(s.args[0] for s in e.free_symbols())
+
+
+def _wrt(e: Expr, wrt: str | None) -> str:
+    if wrt:
+        return wrt
+    names = _names(e)
+    if len(names) > 1:
+        raise UsageError(f"the formula has several variables ({', '.join(names)}); "
+                         "choose one with --wrt")
+    return names[0] if names else "x"
+
+
+def _vars(e: Expr, given: str | None) -> list[str]:
+    names = [v.strip() for v in given.split(",")] if given else _names(e)
+    if not names:
+        raise UsageError("the formula has no variables")
+    return names
+
+
+def _number(text: str) -> float:
+    value = parse(text)
+    if not isinstance(value, Expr) or value.free_symbols():
+        raise UsageError(f"{text!r} is not a number")
+    return float(evaluate(value))
+
+
+def _point(text: str | None, names: list[str]) -> dict | None:
+    """``x=1,y=2`` (or just ``1`` for one variable) as a dict of floats."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) == 1 and "=" not in parts[0] and len(names) == 1:
+        return {names[0]: _number(parts[0])}
+    point = {}
+    for p in parts:
+        if "=" not in p:
+            raise UsageError(f"write the point as name=value pairs, e.g. --at x=1,y=2 "
+                             f"(got {p!r})")
+        k, v = p.split("=", 1)
+        point[k.strip()] = _number(v)
+    missing = [n for n in names if n not in point]
+    if missing:
+        raise UsageError(f"--at gives no value for {', '.join(missing)}")
+    return point
+
+
+def _show(e: Expr, use_latex: bool) -> str:
+    if use_latex:
+        return latex(e)
+    tree, dag = sizes(e)
+    if tree > 60 and tree > 2 * dag:
+        return to_str_shared(e) + f"\n(tree size {tree}, shared graph size {dag})"
+    return str(e)
+
+
+def _where(point: dict) -> str:
+    return ", ".join(f"{k} = {v:g}" for k, v in point.items())
+
+
+def _at_line(e: Expr, point: dict | None) -> str:
+    if point is None:
+        return ""
+    return f"\n  at {_where(point)}: {float(evaluate(e, point)):.10g}"
+
+
+def cmd_diff(a: argparse.Namespace) -> str:
+    e = _expr(a.formula)
+    x = _wrt(e, a.wrt)
+    d = diff(e, x, a.order)
+    mark = "" if a.order == 1 else f"^{a.order}"
+    out = f"d{mark}/d{x}{mark} [{e}] =\n  {_show(d, a.latex)}"
+    out += _at_line(d, _point(a.at, _names(e) or [x]))
+    if a.steps:
+        if a.order != 1:
+            raise UsageError("--steps explains first derivatives; drop --order")
+        s = steps(e, x, at=_point(a.at, _names(e) or [x]))
+        out += "\n\nsteps:\n" + (s.latex() if a.latex else s.text())
+        failed = [st for st in s.walk() if st.check and not st.check[3]]
+        out += "\n\nspot checks: " + ("all agree with finite differences" if not failed
+                                      else f"{len(failed)} disagree")
+    return out
+
+
+def cmd_gradient(a: argparse.Namespace) -> str:
+    e = _expr(a.formula)
+    names = _vars(e, a.vars)
+    parts = gradient(e, names)
+    lines = [f"f = {e}"] + [f"  df/d{n} = {_show(g, a.latex)}" for n, g in zip(names, parts)]
+    point = _point(a.at, names)
+    if point is not None:
+        vals = [float(evaluate(g, point)) for g in parts]
+        lines.append(f"  gradient at {_where(point)}: ({', '.join(f'{v:.10g}' for v in vals)})")
+    return "\n".join(lines)
+
+
+def cmd_hessian(a: argparse.Namespace) -> str:
+    e = _expr(a.formula)
+    names = _vars(e, a.vars)
+    H = hessian(e, names)
+    lines = [f"Hessian of {e} in ({', '.join(names)}):"]
+    lines += ["  [" + ", ".join(_show(h, a.latex) for h in row) + "]" for row in H]
+    point = _point(a.at, names)
+    if point is not None:
+        M = np.array([[float(evaluate(h, point)) for h in row] for row in H])
+        matrix = np.array2string(M, precision=6, prefix="    ")
+        lines.append(f"  at {_where(point)}:\n    {matrix}")
+        eig = np.linalg.eigvalsh((M + M.T) / 2)
+        lines.append(f"  eigenvalues: {np.array2string(eig, precision=6)}")
+    return "\n".join(lines)
+
+
+def cmd_taylor(a: argparse.Namespace) -> str:
+    e = _expr(a.formula)
+    x = _wrt(e, a.wrt)
+    p = analysis.taylor(e, x, _number(a.at), a.order)
+    return f"Taylor polynomial of {e} about {x} = {a.at}, order {a.order}:\n  {_show(p, a.latex)}"
+
+
+def cmd_tangent(a: argparse.Namespace) -> str:
+    e = _expr(a.formula)
+    x = _wrt(e, a.wrt)
+    t = analysis.tangent(e, x, _number(a.at))
+    return (f"tangent to y = {e} at {x} = {a.at}:\n  y = {_show(t.line, a.latex)}\n"
+            f"  point ({t.x0:g}, {_num(t.y0)}), slope {_num(t.slope)}")
+
+
+def _num(v: Any) -> str:
+    return f"{v:.10g}" if isinstance(v, (int, float)) else str(v)
+
+
+def cmd_implicit(a: argparse.Namespace) -> str:
+    formula = parse(a.formula)
+    d = analysis.implicit_derivative(formula, a.x, a.y)
+    out = f"d{a.y}/d{a.x} on {a.formula}:\n  {_show(d, a.latex)}"
+    return out + _at_line(d, _point(a.at, _names(d) or [a.x]))
+
+
+def cmd_critical(a: argparse.Namespace) -> str:
+    e = _expr(a.formula)
+    names = _vars(e, a.vars)
+    box = _box(a.box, len(names))
+    return str(analysis.critical_points(e, [Symbol(n) for n in names], box))
+
+
+def _box(text: str, n: int) -> list:
+    parts = [p for p in text.split(",") if p.strip()]
+    if len(parts) == 1:
+        parts = parts * n
+    if len(parts) != n:
+        raise UsageError(f"--box needs one lo:hi range per variable ({n}), got {text!r}")
+    box = []
+    for p in parts:
+        if ":" not in p:
+            raise UsageError(f"write each range as lo:hi, e.g. -5:5 (got {p!r})")
+        lo, hi = (_number(v) for v in p.split(":", 1))
+        if not lo < hi:
+            raise UsageError(f"empty range {p!r}")
+        box.append((lo, hi))
+    return box
+
+
+COMMANDS = {
+    "diff": cmd_diff, "gradient": cmd_gradient, "hessian": cmd_hessian,
+    "taylor": cmd_taylor, "tangent": cmd_tangent, "implicit": cmd_implicit,
+    "critical": cmd_critical,
+}

@@ -1,0 +1,379 @@
+"""Symbolic expressions: a staged graph of chainrule primitives.
+
+An :class:`Expr` is a tracer of the *staging* trace, which is the outermost of all traces
+(token 0) and never closes. Binding a primitive on expressions builds a node instead of
+computing a number, so Python operators and ``chainrule.numpy`` functions applied to
+:class:`Symbol` objects build the same graph as the formula parser. Differentiation then
+runs the primitives' own jvp rules on these nodes.
+
+Nodes are hash-consed: building the same node twice returns the same object, so a shared
+subexpression is stored once and ``is`` is structural equality. Construction does only
+light, always-valid simplification (constants folded, ``0`` and ``1`` dropped); the full
+canonical form is :func:`chainrule.symbolic.simplify`.
+
+>>> from chainrule.symbolic import symbols
+>>> import chainrule.numpy as cnp
+>>> x, y = symbols("x y")
+>>> (x * cnp.sin(x)) is (x * cnp.sin(x))
+True
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+import zlib
+from fractions import Fraction
+from numbers import Number
+from typing import Any
+
+import numpy as np
+
+from ..core import Primitive, Trace, Tracer, registry
+
+__all__ = ["Expr", "Symbol", "Const", "symbols", "const", "make", "is_const", "STAGE",
+           "walk_postorder"]
+
+Exact = (int, Fraction)
+
+
+class StageTrace(Trace):
+    """The trace that builds expression nodes; outermost, and always open."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self.token = 0
+        self.alive = True
+
+    def process(self, prim: Primitive, args: tuple, params: dict) -> Expr:
+        return make(prim, tuple(as_expr(a) for a in args), params)
+
+    def close(self) -> None:  # the staging trace never closes
+        pass
+
+
+STAGE = StageTrace()
+
+
+class Expr(Tracer):
+    """A node of the expression graph: a primitive applied to expressions, a symbol or a
+    constant. Compare with ``is``; use ``str(e)`` or :func:`latex` to print."""
+
+    __slots__ = ("op", "args", "params", "_key", "_hash", "cache", "tree_size", "shash",
+                 "__weakref__")
+    shape = ()
+    ndim = 0
+    size = 1
+    dtype = np.dtype(np.float64)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        from .printing import to_str
+        return to_str(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"the truth value of the symbolic expression {self} is unknown; "
+                        "substitute numbers first (expr.subs(...) or evaluate(...))")
+
+    @property
+    def is_symbol(self) -> bool:
+        return self.op == "sym"
+
+    @property
+    def is_const(self) -> bool:
+        return self.op == "const"
+
+    @property
+    def name(self) -> str:
+        if self.op == "sym":
+            return self.args[0]
+        return self.op.name if isinstance(self.op, Primitive) else str(self.value)
+
+    def free_symbols(self) -> set:
+        """The symbols this expression depends on."""
+        out, seen, stack = set(), set(), [self]
+        while stack:
+            e = stack.pop()
+            if id(e) in seen:
+                continue
+            seen.add(id(e))
+            if e.op == "sym":
+                out.add(e)
+            elif isinstance(e.op, Primitive):
+                stack.extend(e.args)
+        return out
+
+    def subs(self, mapping: dict) -> Expr:
+        from .calculus import subs
+        return subs(self, mapping)
+
+
+_TABLE: dict = {}  # structural key -> weak reference to the one node with that structure
+_OP_HASH: dict = {}
+
+
+def _forget(key: tuple) -> None:
+    ref = _TABLE.get(key)
+    if ref is not None and ref() is None:
+        del _TABLE[key]
+
+
+def _intern(op: Any, args: tuple, params: tuple, value: Any = None) -> Expr:
+    if op == "const":
+        key = ("const", type(value), value)
+    elif op == "sym":
+        key = ("sym", args[0])
+    else:
+        key = (id(op), params, *map(id, args))
+    ref = _TABLE.get(key)
+    if ref is not None:
+        found = ref()
+        if found is not None:
+            return found
+    e = Expr.__new__(Expr)
+    e._trace = STAGE
+    e.value = value
+    e.op = op
+    e.args = args
+    e.params = params
+    e._key = key
+    e._hash = hash(key)
+    e.cache = None
+    if isinstance(op, str):  # size and a hash that is the same in every process
+        e.tree_size = 1
+        e.shash = zlib.crc32(f"{op}:{args[0] if args else repr(value)}".encode())
+    else:
+        h = _OP_HASH.get((key[0], params))
+        if h is None:
+            h = _OP_HASH[key[0], params] = zlib.crc32(f"{op.name}{params}".encode())
+        size = 1
+        for a in args:
+            h = ((h * 1000003) ^ a.shash) & 0xFFFFFFFFFFFF
+            size += a.tree_size
+        e.tree_size = min(size, 10**12)
+        e.shash = h
+    _TABLE[key] = weakref.ref(e, lambda _, key=key: _forget(key))
+    return e
+
+
+def Symbol(name: str) -> Expr:  # noqa: N802 (reads like a class, as in SymPy)
+    """A symbol, unique by name."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"a symbol name must be an identifier, got {name!r}")
+    return _intern("sym", (name,), ())
+
+
+def symbols(names: str) -> tuple:
+    """Several symbols from a space- or comma-separated string: ``symbols("x y")``."""
+    return tuple(Symbol(n) for n in names.replace(",", " ").split())
+
+
+def _normalize_number(v: Any) -> Any:
+    """Exact where possible: ints and dyadic floats (0.5, 2.0) become int or Fraction."""
+    if isinstance(v, (bool, np.bool_)):
+        return int(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, Fraction):
+        return int(v) if v.denominator == 1 else v
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if math.isfinite(v) and abs(v) < 2**53 and (v * 1024).is_integer():
+            f = Fraction(v)
+            return int(f) if f.denominator == 1 else f
+        return v
+    if isinstance(v, int):
+        return v
+    raise TypeError(f"cannot use {v!r} of type {type(v).__name__} in a symbolic expression")
+
+
+def Const(v: Any) -> Expr:  # noqa: N802
+    """A numeric constant; exact (int or Fraction) when the value allows."""
+    return _intern("const", (), (), _normalize_number(v))
+
+
+const = Const
+
+
+def as_expr(x: Any) -> Expr:
+    if isinstance(x, Expr):
+        return x
+    if isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            return Const(x[()])
+        raise TypeError("symbolic expressions are scalars; got an array of shape "
+                        f"{x.shape}")
+    if isinstance(x, Number) or isinstance(x, np.generic):
+        return Const(x)
+    raise TypeError(f"cannot use {x!r} in a symbolic expression")
+
+
+def is_const(e: Expr, value: Any = None) -> bool:
+    return e.op == "const" and (value is None or e.value == value)
+
+
+# ---------------------------------------------------------------------------------------
+# Light simplification at construction: constant folding and identity elements.
+
+_P = registry()
+
+
+def _fold(prim: Primitive, args: tuple, params: dict) -> Expr | None:
+    """Fold a primitive applied to constants, exactly where the result is exact."""
+    vals = [a.value for a in args]
+    name = prim.name
+    exact = all(isinstance(v, Exact) for v in vals)
+    if exact:
+        if name == "add":
+            return Const(Fraction(vals[0]) + vals[1])
+        if name == "subtract":
+            return Const(Fraction(vals[0]) - vals[1])
+        if name == "multiply":
+            return Const(Fraction(vals[0]) * vals[1])
+        if name == "negative":
+            return Const(-vals[0])
+        if name == "divide":
+            return Const(Fraction(vals[0]) / vals[1]) if vals[1] != 0 else None
+        if name == "power":
+            return _fold_power(*vals)
+        special = _SPECIAL.get((name, vals[0])) if len(vals) == 1 else None
+        if special is not None:
+            return Const(special)
+        if name in ("sign", "floor", "ceil", "absolute", "trunc"):
+            return Const(prim.impl(float(vals[0])))
+        return None
+    if prim.differentiable and any(isinstance(v, float) for v in vals):
+        with np.errstate(all="ignore"):
+            return Const(float(prim.impl(*[float(v) for v in vals], **params)))
+    return None
+
+
+def _fold_power(b: Any, e: Any) -> Expr | None:
+    if isinstance(e, int) or e.denominator == 1:
+        e = int(e)
+        if b == 0 and e < 0:
+            return None
+        return Const(Fraction(b) ** e)
+    if b >= 0:  # exact roots: 4 ** (1/2) = 2
+        num = Fraction(b) ** e.numerator
+        root = [round(float(num.numerator) ** (1 / e.denominator)),
+                round(float(num.denominator) ** (1 / e.denominator))]
+        if root[0] ** e.denominator == num.numerator and \
+                root[1] ** e.denominator == num.denominator:
+            return Const(Fraction(root[0], root[1]))
+    return None
+
+
+_SPECIAL = {
+    ("exp", 0): 1, ("log", 1): 0, ("sin", 0): 0, ("cos", 0): 1, ("tan", 0): 0,
+    ("sinh", 0): 0, ("cosh", 0): 1, ("tanh", 0): 0, ("arcsin", 0): 0, ("arctan", 0): 0,
+    ("arcsinh", 0): 0, ("arctanh", 0): 0, ("sqrt", 0): 0, ("sqrt", 1): 1, ("cbrt", 0): 0,
+    ("cbrt", 1): 1, ("log1p", 0): 0, ("expm1", 0): 0, ("log2", 1): 0, ("log10", 1): 0,
+    ("exp2", 0): 1, ("sigmoid", 0): Fraction(1, 2), ("relu", 0): 0, ("arccosh", 1): 0,
+}
+
+
+def _identity(name: str, args: tuple) -> Expr | None:
+    """x + 0, x * 1, x * 0, x ** 1, x ** 0, -(-x), x / 1, x - 0."""
+    if len(args) != 2 and name != "negative":
+        return None
+    if name == "add":
+        a, b = args
+        return b if is_const(a, 0) else a if is_const(b, 0) else None
+    if name == "subtract":
+        a, b = args
+        if is_const(b, 0):
+            return a
+        if a is b:
+            return Const(0)
+        return make(_P["negative"], (b,), {}) if is_const(a, 0) else None
+    if name == "multiply":
+        a, b = args
+        if is_const(a, 0) or is_const(b, 0):
+            return Const(0)
+        return b if is_const(a, 1) else a if is_const(b, 1) else None
+    if name == "divide":
+        a, b = args
+        if is_const(a, 0) and not is_const(b, 0):
+            return Const(0)
+        return a if is_const(b, 1) else None
+    if name == "power":
+        a, b = args
+        if is_const(b, 0):
+            return Const(1)
+        return a if is_const(b, 1) else None
+    if name == "negative":
+        (a,) = args
+        return a.args[0] if a.op is _P["negative"] else None
+    return None
+
+
+_COMPARE = {"equal": lambda a, b: a == b, "not_equal": lambda a, b: a != b,
+            "greater": lambda a, b: a > b, "greater_equal": lambda a, b: a >= b,
+            "less": lambda a, b: a < b, "less_equal": lambda a, b: a <= b}
+
+
+def _logic(name: str, args: tuple) -> Expr | None:
+    """Comparisons and ``where``. Expressions are *generic*: ``x == 0`` is false for a
+    symbol ``x``, as it is for all but a measure-zero set of values (rules use such tests
+    only to guard special points)."""
+    if name in _COMPARE:
+        a, b = args
+        if a.op == "const" and b.op == "const":
+            return Const(int(_COMPARE[name](a.value, b.value)))
+        if name in ("equal", "not_equal"):
+            return Const(int((a is b) == (name == "equal")))
+        return None
+    if name == "where" and args[0].op == "const":
+        return args[1] if args[0].value else args[2]
+    return None
+
+
+_SHORTCUTS = {"add", "subtract", "multiply", "divide", "power", "negative", "where",
+              *_COMPARE}
+
+
+def make(prim: Primitive, args: tuple, params: dict) -> Expr:
+    """The node ``prim(*args, **params)``, lightly simplified and hash-consed."""
+    name = prim.name
+    if name in _SHORTCUTS:
+        same = _logic(name, args) if name == "where" or name in _COMPARE else \
+            _identity(name, args)
+        if same is not None:
+            return same
+    for a in args:
+        if a.op != "const":
+            break
+    else:
+        try:
+            folded = _fold(prim, args, params)
+        except (ArithmeticError, ValueError):  # 0 ** -1/2, huge exact powers: keep as is
+            folded = None
+        if folded is not None:
+            return folded
+    return _intern(prim, args, tuple(sorted(params.items())) if params else ())
+
+
+def walk_postorder(e: Expr) -> list:
+    """The nodes of ``e``, each once, every node after its arguments."""
+    order, seen, stack = [], set(), [(e, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        if isinstance(node.op, Primitive):
+            stack.extend((a, False) for a in reversed(node.args))
+    return order
