@@ -23,6 +23,7 @@ from .core import (
     ReverseTracer,
     Tracer,
     bind,
+    paused_gc,
     primal_value,
     register,
     tree_flatten,
@@ -126,27 +127,36 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, fname: 
     frees the tape as it goes (like a gradient), and can run only once."""
     leaves, tree, rebuild = _select(args, argnums, fname)
     trace = ReverseTrace()
-    with trace:
-        inputs = [trace.new_input(v) for v in leaves]
-        out = f(*rebuild(inputs), **kwargs)
-        aux = None
-        if has_aux:
-            out, aux = _split_aux(out, fname)
-        out_leaves, out_tree = tree_flatten(out)
+    try:
+        with paused_gc():
+            inputs = [trace.new_input(v) for v in leaves]
+            out = f(*rebuild(inputs), **kwargs)
+    finally:
+        tape = trace.detach()
+    aux = None
+    if has_aux:
+        out, aux = _split_aux(out, fname)
+    out_leaves, out_tree = tree_flatten(out)
 
     def strip(v):
         return v.value if v.__class__ is ReverseTracer and v._trace is trace else v
 
     out_vals = [strip(o) for o in out_leaves]
     aux = tree_map(strip, aux)
+    used: list = []
 
     def pullback(ct: Any) -> Any:
         ct_leaves, ct_tree = tree_flatten(ct)
         if ct_tree != out_tree:
             raise ValueError(f"{fname}: the cotangent's structure {ct_tree} does not match "
                              f"the output's {out_tree}")
+        if not tape and once and used:
+            raise RuntimeError(f"{fname}: this tape was already used for a gradient and "
+                               "released; use vjp() to pull back several cotangents")
+        used.append(True)
         ct_leaves = [_like(c, o) for c, o in zip(ct_leaves, out_vals)]
-        cts = trace.backward(out_leaves, ct_leaves, inputs, retain=not once)
+        with paused_gc():
+            cts = trace.backward(tape, out_leaves, ct_leaves, inputs, retain=not once)
         return tree_unflatten(tree, [_like(c, x) for c, x in zip(cts, leaves)])
 
     return tree_unflatten(out_tree, out_vals), pullback, aux
@@ -225,9 +235,10 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
     """
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple:
-        out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "grad", once=True)
-        _check_scalar(out, "grad")
-        g = pullback(1.0 if out.__class__ is float else np.ones((), _dtype(out)))
+        with paused_gc():  # across both passes: the live tape is never scanned
+            out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "grad", once=True)
+            _check_scalar(out, "grad")
+            g = pullback(1.0 if out.__class__ is float else np.ones((), _dtype(out)))
         return ((out, aux), g) if has_aux else (out, g)
 
     return value_and_grad_f
@@ -265,9 +276,10 @@ def elementwise_grad(f: Callable, argnums: int = 0) -> Callable:
     """
     @functools.wraps(f)
     def egrad(*args: Any, **kwargs: Any) -> Any:
-        out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "elementwise_grad",
-                                once=True)
-        return pullback(tree_map(lambda o: np.ones(_shape(o), _dtype(o)), out))
+        with paused_gc():
+            out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "elementwise_grad",
+                                    once=True)
+            return pullback(tree_map(lambda o: np.ones(_shape(o), _dtype(o)), out))
 
     return egrad
 
@@ -316,8 +328,9 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
     """
     @functools.wraps(f)
     def jac_f(*args: Any, **kwargs: Any) -> Any:
-        out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "jacrev")
-        jac = _jacrev_matrix(out, pullback)
+        with paused_gc():
+            out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "jacrev")
+            jac = _jacrev_matrix(out, pullback)
         res = _assemble(jac, out, args, argnums)
         return (res, aux) if has_aux else res
 

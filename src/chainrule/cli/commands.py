@@ -99,10 +99,27 @@ def _at_line(e: Expr, point: dict | None) -> str:
     return f"\n  at {_where(point)}: {float(evaluate(e, point)):.10g}"
 
 
+MAX_ORDER = 20         # derivatives and Taylor polynomials
+MAX_RESULT_NODES = 200_000
+
+
+def _order(n: int) -> int:
+    if not 0 <= n <= MAX_ORDER:
+        raise UsageError(f"the order must be between 0 and {MAX_ORDER}, got {n}")
+    return n
+
+
+def _bounded(e: Expr) -> Expr:
+    if sizes(e)[1] > MAX_RESULT_NODES:
+        raise UsageError(f"the result has more than {MAX_RESULT_NODES:,} distinct parts; "
+                         "try a lower order or a smaller formula")
+    return e
+
+
 def cmd_diff(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     x = _wrt(e, a.wrt)
-    d = diff(e, x, a.order)
+    d = _bounded(diff(e, x, _order(a.order)))
     mark = "" if a.order == 1 else f"^{a.order}"
     out = f"d{mark}/d{x}{mark} [{e}] =\n  {_show(d, a.latex)}"
     out += _at_line(d, _point(a.at, _names(e) or [x]))
@@ -148,7 +165,7 @@ def cmd_hessian(a: argparse.Namespace) -> str:
 def cmd_taylor(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     x = _wrt(e, a.wrt)
-    p = analysis.taylor(e, x, _number(a.at), a.order)
+    p = _bounded(analysis.taylor(e, x, _number(a.at), _order(a.order)))
     return f"Taylor polynomial of {e} about {x} = {a.at}, order {a.order}:\n  {_show(p, a.latex)}"
 
 

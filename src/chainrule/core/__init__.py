@@ -2,13 +2,14 @@
 
 from .forward import ForwardTrace, ForwardTracer
 from .primitive import Primitive, Sample, bind, register, registry
-from .reverse import ReverseTrace, ReverseTracer
+from .reverse import Node, ReverseTrace, ReverseTracer, Saved, paused_gc
 from .trace import EscapedTracerError, Trace, Tracer, is_tracer, primal_value
 from .tree import TreeDef, tree_flatten, tree_leaves, tree_map, tree_unflatten
 
 __all__ = [
     "EscapedTracerError", "ForwardTrace", "ForwardTracer", "Primitive", "ReverseTrace",
-    "ReverseTracer", "Sample", "Trace", "Tracer", "bind", "is_tracer", "primal_value",
+    "Node", "ReverseTracer", "Sample", "Saved", "paused_gc", "Trace", "Tracer", "bind",
+    "is_tracer", "primal_value",
     "register", "registry", "TreeDef", "tree_flatten", "tree_leaves", "tree_map",
     "tree_unflatten",
 ]

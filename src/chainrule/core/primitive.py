@@ -51,6 +51,9 @@ class Primitive:
         linear: True if the primitive is linear in all its arguments (simplifier fact).
         partials: for elementwise primitives, ``d ans / d args[i]`` as functions of
             ``(ans, *args)``; the jvp and vjp rules are built from them.
+        save_args: False if the vjp rules use only the shapes and dtypes of the array
+            arguments; reverse mode then keeps just those, not the arrays.
+        save_ans: False if the vjp rules never use the output (they receive ``None``).
     """
 
     name: str
@@ -64,6 +67,8 @@ class Primitive:
     samples: Callable[[], list] | None = None
     linear: bool = False
     partials: Sequence[Rule] | None = None
+    save_args: bool = True
+    save_ans: bool = True
 
     @property
     def differentiable(self) -> bool:

@@ -1,9 +1,13 @@
 """Reverse mode: record a tape while the function runs, then walk it backwards.
 
-Every tracer of a :class:`ReverseTrace` is also its tape node: it remembers the primitive
-that made it, the unwrapped arguments, and which arguments were traced. The tape is the
-list of nodes in creation order, so walking it backwards is a valid topological order and
-no graph sort is needed.
+Each primitive application adds a :class:`Node` to the tape: the primitive, the values its
+vjp rules need, and its parent nodes. The tracer the user's code sees holds the value and
+a link to its node. A node saves only what its rules use — a primitive whose vjp needs
+just the shapes of its arguments (``add``, ``sum``, ``reshape``...) or just its output
+(``exp``, ``tanh``...) says so in its record (``save_args``, ``save_ans``) — so an
+intermediate array that no rule needs is freed as soon as the user's code drops it, as in
+hand-written backpropagation. The tape is the list of nodes in creation order, so walking
+it backwards is a valid topological order and no graph sort is needed.
 
 The vjp rules run on the unwrapped values. If those are tracers of an outer
 transformation, the backward pass is itself traced, which is how derivatives of any order
@@ -12,59 +16,110 @@ transformation, the backward pass is itself traced, which is how derivatives of 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+import numpy as np
 
 from .primitive import Primitive, bind
 from .trace import Trace, Tracer
 
-__all__ = ["ReverseTrace", "ReverseTracer"]
+__all__ = ["Node", "ReverseTrace", "ReverseTracer", "Saved", "paused_gc"]
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a tape is recorded or walked.
+
+    A tape creates a few tracked objects per operation and frees none until the backward
+    pass, so the collector would scan the growing tape again and again (about a fifth of
+    the time of a scalar-heavy gradient). Reference counting still frees everything else.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Saved:
+    """What a node keeps of an array argument whose value its rules do not need."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape: tuple, dtype: Any) -> None:
+        self.shape = shape
+        self.dtype = dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+
+# A tape node is a small list, [primitive, saved args, params, parents, saved output,
+# cotangent] (a list allocates several times faster than an object, on the hottest path).
+# ``parents`` holds, per argument, the argument's node or None if it is not traced.
+PRIM, ARGS, PARAMS, PARENTS, ANS, CT = range(6)
+Node = list
 
 
 class ReverseTracer(Tracer):
-    """A value on the tape: the node for one primitive application (or an input)."""
+    """A value seen by a reverse-mode transformation, linked to its tape node."""
 
-    __slots__ = ("rec", "ct")
+    __slots__ = ("node",)
 
-    def __init__(self, trace: Trace, value: Any, rec: tuple | None = None) -> None:
+    def __init__(self, trace: Trace, value: Any, node: list) -> None:
         self._trace = trace
         self.value = value
-        self.rec = rec  # (primitive, unwrapped args, params, [(index, parent node)])
-        self.ct = None
+        self.node = node
+
+
+def _forget(vals: tuple) -> tuple:
+    return tuple(Saved(v.shape, v.dtype) if v.__class__ is np.ndarray else v for v in vals)
 
 
 class ReverseTrace(Trace):
     """One reverse-mode transformation: a tape and the rules to run it backwards."""
 
-    __slots__ = ("tape", "released")
+    __slots__ = ("tape",)
 
     def __init__(self) -> None:
         super().__init__()
-        self.tape: list[ReverseTracer] = []
-        self.released = False
+        self.tape: list[list] | None = []
+
+    def detach(self) -> list[list]:
+        """Close the trace and hand over its tape."""
+        self.close()
+        tape, self.tape = self.tape, None
+        return tape
 
     def new_input(self, value: Any) -> ReverseTracer:
-        return ReverseTracer(self, value)
+        return ReverseTracer(self, value, [None, (), None, (), None, None])
 
     def process(self, prim: Primitive, args: tuple, params: dict) -> Any:
-        # Unwrap our tracers; note whether an outer trace must see the call too.
-        # One and two arguments are unrolled: they are nearly every call.
+        # Unwrap our tracers; note whether an outer trace must see the call too. One and
+        # two arguments are unrolled: they are nearly every call.
         n = len(args)
         if n == 1:  # the only argument is necessarily one of ours
             x = args[0]
-            vals = [x.value]
-            parents = [(0, x)]
-            outer = isinstance(vals[0], Tracer)
+            v = x.value
+            vals = (v,)
+            parents = (x.node,)
+            outer = isinstance(v, Tracer)
         elif n == 2:
             a, b = args
-            parents = []
+            pa = pb = None
             if a.__class__ is ReverseTracer and a._trace is self:
-                parents.append((0, a))
-                a = a.value
+                pa, a = a.node, a.value
             if b.__class__ is ReverseTracer and b._trace is self:
-                parents.append((1, b))
-                b = b.value
-            vals = [a, b]
+                pb, b = b.node, b.value
+            vals = (a, b)
+            parents = (pa, pb)
             outer = isinstance(a, Tracer) or isinstance(b, Tracer)
         else:
             vals, parents, outer = self._unwrap(args)
@@ -74,62 +129,65 @@ class ReverseTrace(Trace):
             ans = prim.impl(*vals, **params) if params else prim.impl(*vals)
         if prim.vjp is None:
             return ans
-        node = ReverseTracer(self, ans, (prim, vals, params, parents))
+        saved = vals
+        if not prim.save_args:
+            for v in vals:
+                if v.__class__ is np.ndarray:
+                    saved = _forget(vals)
+                    break
+        node = [prim, saved, params, parents, ans if prim.save_ans else None, None]
         self.tape.append(node)
-        return node
+        return ReverseTracer(self, ans, node)
 
     def _unwrap(self, args: tuple) -> tuple:
-        vals = list(args)
-        parents = []
-        outer = False
-        for i, x in enumerate(args):
+        vals, parents, outer = [], [], False
+        for x in args:
             if x.__class__ is ReverseTracer and x._trace is self:
-                parents.append((i, x))
-                x = vals[i] = x.value
+                parents.append(x.node)
+                x = x.value
+            else:
+                parents.append(None)
+            vals.append(x)
             outer = outer or isinstance(x, Tracer)
-        return vals, parents, outer
+        return tuple(vals), tuple(parents), outer
 
-    def backward(self, outputs: Sequence[Any], cotangents: Sequence[Any],
+    def backward(self, tape: list[list], outputs: Sequence[Any], cotangents: Sequence[Any],
                  inputs: Sequence[ReverseTracer], retain: bool = True) -> list[Any]:
-        """Cotangents of ``inputs`` given cotangents of ``outputs``.
+        """Cotangents of ``inputs`` given cotangents of ``outputs``, walking ``tape``.
 
         Returns ``None`` for an input that the outputs do not depend on. With ``retain``
         the tape is left intact, so ``backward`` can run again with other cotangents
         (``jacrev`` does); without it, each node's saved values are released as soon as
         the node is done, and the tape is emptied.
         """
-        if not self.tape and not retain and self.released:
-            raise RuntimeError("this tape was already used for a backward pass and "
-                               "released; use vjp() to pull back several cotangents")
-        for x in inputs:
-            x.ct = None
+        leaves = [x.node for x in inputs]
+        for leaf in leaves:
+            leaf[CT] = None
         for out, ct in zip(outputs, cotangents):
             if out.__class__ is ReverseTracer and out._trace is self:
-                out.ct = ct if out.ct is None else out.ct + ct
-        for node in reversed(self.tape):
-            g = node.ct
+                node = out.node
+                node[CT] = ct if node[CT] is None else node[CT] + ct
+        for node in reversed(tape):
+            g = node[CT]
             if g is None:
                 continue
-            node.ct = None
-            prim, args, params, parents = node.rec
-            ans = node.value
+            prim, args, params, parents, ans, _ = node
+            node[CT] = None
             if not retain:
-                node.rec = node.value = None
+                node[ARGS] = node[ANS] = None
             rules = prim.vjp
-            for i, parent in parents:
+            for i, parent in enumerate(parents):
+                if parent is None:
+                    continue
                 rule = rules[i]
                 if rule is None:
                     continue
-                if params:
-                    c = rule(g, ans, *args, **params)
-                else:
-                    c = rule(g, ans, *args)
+                c = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
                 if c is not None:
-                    parent.ct = c if parent.ct is None else parent.ct + c
-        result = [x.ct for x in inputs]
-        for x in inputs:
-            x.ct = None
+                    parent[CT] = c if parent[CT] is None else parent[CT] + c
+        result = [leaf[CT] for leaf in leaves]
+        for leaf in leaves:
+            leaf[CT] = None
         if not retain:
-            self.tape = []
-            self.released = True
+            tape.clear()
         return result

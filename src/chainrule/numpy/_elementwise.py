@@ -50,7 +50,7 @@ add = defprim(
     vjp=(lambda g, ans, x, y: unbroadcast(g, x),
          lambda g, ans, x, y: unbroadcast(g, y)),
     rule="sum rule", statement="(u + v)' = u' + v'", linear=True,
-    samples=_samples_binary("add"))
+    samples=_samples_binary("add"), save_args=False, save_ans=False)
 
 subtract = defprim(
     "subtract", fast_binary(np.subtract, operator.sub),
@@ -59,18 +59,18 @@ subtract = defprim(
     vjp=(lambda g, ans, x, y: unbroadcast(g, x),
          lambda g, ans, x, y: unbroadcast(-g, y)),
     rule="difference rule", statement="(u - v)' = u' - v'", linear=True,
-    samples=_samples_binary("subtract"))
+    samples=_samples_binary("subtract"), save_args=False, save_ans=False)
 
 negative = defprim(
     "negative", fast_unary(np.negative, operator.neg),
     jvp=(lambda t, ans, x: -t,), vjp=(lambda g, ans, x: -g,),
     rule="constant multiple rule", statement="(-u)' = -u'", linear=True,
-    samples=_samples_unary("negative"))
+    samples=_samples_unary("negative"), save_args=False, save_ans=False)
 
 multiply = binary(
     "multiply", np.multiply, lambda ans, x, y: y, lambda ans, x, y: x, fast=operator.mul,
     rule="product rule", statement="(u v)' = u' v + u v'",
-    samples=_samples_binary("multiply"))
+    samples=_samples_binary("multiply"), save_ans=False)
 
 
 def _safe_div(x, y):
@@ -153,7 +153,7 @@ where = defprim(
     samples=lambda: [Sample((np.array([True, False, True]),) +
                             sample_args("where", (3,), (3,)).args),
                      Sample((np.array([[True], [False]]),) +
-                            sample_args("whereb", (3,), (2, 1)).args)])
+                            sample_args("whereb", (3,), (2, 1)).args)], save_ans=False)
 
 
 def _tie_split(first: bool):
@@ -189,75 +189,77 @@ minimum = _minmax("minimum", np.minimum, min)
 
 exp = unary("exp", np.exp, lambda ans, x: ans, fast=math.exp,
             rule="exponential rule", statement="(e^u)' = e^u u'",
-            samples=_samples_unary("exp"))
+            samples=_samples_unary("exp"), save_args=False)
 exp2 = unary("exp2", np.exp2, lambda ans, x: ans * log(2.0), fast=lambda x: 2.0 ** x,
              rule="exponential rule", statement="(2^u)' = 2^u ln 2 u'",
-             samples=_samples_unary("exp2"))
+             samples=_samples_unary("exp2"), save_args=False)
 expm1 = unary("expm1", np.expm1, lambda ans, x: ans + 1, fast=math.expm1,
               rule="exponential rule", statement="(e^u - 1)' = e^u u'",
-              samples=_samples_unary("expm1"))
+              samples=_samples_unary("expm1"), save_args=False)
 log = unary("log", np.log, lambda ans, x: 1 / x, fast=math.log,
             rule="logarithm rule", statement="(ln u)' = u' / u", domain="x > 0",
-            samples=_samples_unary("log", 0.2, 3.0))
+            samples=_samples_unary("log", 0.2, 3.0), save_ans=False)
 log2 = unary("log2", np.log2, lambda ans, x: 1 / (x * log(2.0)), fast=math.log2,
              rule="logarithm rule", statement="(log2 u)' = u' / (u ln 2)", domain="x > 0",
-             samples=_samples_unary("log2", 0.2, 3.0))
+             samples=_samples_unary("log2", 0.2, 3.0), save_ans=False)
 log10 = unary("log10", np.log10, lambda ans, x: 1 / (x * log(10.0)), fast=math.log10,
               rule="logarithm rule", statement="(log10 u)' = u' / (u ln 10)",
-              domain="x > 0", samples=_samples_unary("log10", 0.2, 3.0))
+              domain="x > 0", samples=_samples_unary("log10", 0.2, 3.0), save_ans=False)
 log1p = unary("log1p", np.log1p, lambda ans, x: 1 / (1 + x), fast=math.log1p,
               rule="logarithm rule", statement="(ln(1 + u))' = u' / (1 + u)",
-              domain="x > -1", samples=_samples_unary("log1p", -0.5, 2.0))
+              domain="x > -1", samples=_samples_unary("log1p", -0.5, 2.0), save_ans=False)
 sqrt = unary("sqrt", np.sqrt, lambda ans, x: 0.5 / ans, fast=math.sqrt,
              rule="power rule", statement="(sqrt u)' = u' / (2 sqrt u)", domain="x > 0",
-             samples=_samples_unary("sqrt", 0.2, 3.0))
+             samples=_samples_unary("sqrt", 0.2, 3.0), save_args=False)
 cbrt = unary("cbrt", np.cbrt, lambda ans, x: 1 / (3 * ans * ans),
              rule="power rule", statement="(u^(1/3))' = u' / (3 u^(2/3))",
-             kinks="x = 0 (infinite slope)", samples=_samples_unary("cbrt", 0.2, 3.0))
+             kinks="x = 0 (infinite slope)", samples=_samples_unary("cbrt", 0.2, 3.0),
+             save_args=False)
 sin = unary("sin", np.sin, lambda ans, x: cos(x), fast=math.sin,
             rule="trigonometric rule", statement="(sin u)' = cos u u'",
-            samples=_samples_unary("sin"))
+            samples=_samples_unary("sin"), save_ans=False)
 cos = unary("cos", np.cos, lambda ans, x: -sin(x), fast=math.cos,
             rule="trigonometric rule", statement="(cos u)' = -sin u u'",
-            samples=_samples_unary("cos"))
+            samples=_samples_unary("cos"), save_ans=False)
 tan = unary("tan", np.tan, lambda ans, x: 1 + ans * ans, fast=math.tan,
             rule="trigonometric rule", statement="(tan u)' = (1 + tan^2 u) u' = sec^2 u u'",
-            domain="cos x != 0", samples=_samples_unary("tan", -1.2, 1.2))
+            domain="cos x != 0", samples=_samples_unary("tan", -1.2, 1.2), save_args=False)
 arcsin = unary("arcsin", np.arcsin, lambda ans, x: 1 / sqrt(1 - x * x), fast=math.asin,
                rule="inverse trigonometric rule", statement="(arcsin u)' = u' / sqrt(1 - u^2)",
-               domain="-1 < x < 1", samples=_samples_unary("arcsin", -0.9, 0.9))
+               domain="-1 < x < 1", samples=_samples_unary("arcsin", -0.9, 0.9), save_ans=False)
 arccos = unary("arccos", np.arccos, lambda ans, x: -1 / sqrt(1 - x * x), fast=math.acos,
                rule="inverse trigonometric rule",
                statement="(arccos u)' = -u' / sqrt(1 - u^2)",
-               domain="-1 < x < 1", samples=_samples_unary("arccos", -0.9, 0.9))
+               domain="-1 < x < 1", samples=_samples_unary("arccos", -0.9, 0.9), save_ans=False)
 arctan = unary("arctan", np.arctan, lambda ans, x: 1 / (1 + x * x), fast=math.atan,
                rule="inverse trigonometric rule", statement="(arctan u)' = u' / (1 + u^2)",
-               samples=_samples_unary("arctan"))
+               samples=_samples_unary("arctan"), save_ans=False)
 sinh = unary("sinh", np.sinh, lambda ans, x: cosh(x), fast=math.sinh,
              rule="hyperbolic rule", statement="(sinh u)' = cosh u u'",
-             samples=_samples_unary("sinh"))
+             samples=_samples_unary("sinh"), save_ans=False)
 cosh = unary("cosh", np.cosh, lambda ans, x: sinh(x), fast=math.cosh,
              rule="hyperbolic rule", statement="(cosh u)' = sinh u u'",
-             samples=_samples_unary("cosh"))
+             samples=_samples_unary("cosh"), save_ans=False)
 tanh = unary("tanh", np.tanh, lambda ans, x: 1 - ans * ans, fast=math.tanh,
              rule="hyperbolic rule", statement="(tanh u)' = (1 - tanh^2 u) u'",
-             samples=_samples_unary("tanh"))
+             samples=_samples_unary("tanh"), save_args=False)
 arcsinh = unary("arcsinh", np.arcsinh, lambda ans, x: 1 / sqrt(x * x + 1), fast=math.asinh,
                 rule="inverse hyperbolic rule",
                 statement="(arsinh u)' = u' / sqrt(u^2 + 1)",
-                samples=_samples_unary("arcsinh"))
+                samples=_samples_unary("arcsinh"), save_ans=False)
 arccosh = unary("arccosh", np.arccosh, lambda ans, x: 1 / sqrt(x * x - 1), fast=math.acosh,
                 rule="inverse hyperbolic rule",
                 statement="(arcosh u)' = u' / sqrt(u^2 - 1)", domain="x > 1",
-                samples=_samples_unary("arccosh", 1.2, 3.0))
+                samples=_samples_unary("arccosh", 1.2, 3.0), save_ans=False)
 arctanh = unary("arctanh", np.arctanh, lambda ans, x: 1 / (1 - x * x), fast=math.atanh,
                 rule="inverse hyperbolic rule", statement="(artanh u)' = u' / (1 - u^2)",
-                domain="-1 < x < 1", samples=_samples_unary("arctanh", -0.9, 0.9))
+                domain="-1 < x < 1", samples=_samples_unary("arctanh", -0.9, 0.9), save_ans=False)
 absolute = unary("absolute", np.absolute, lambda ans, x: sign(x), fast=abs,
                  rule="absolute value rule", statement="|u|' = sign(u) u'",
                  kinks="x = 0 (derivative taken as 0)",
                  samples=lambda: [Sample((-0.7,)),
-                                  Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),))])
+                                  Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),))],
+                                  save_ans=False)
 
 
 def _sigmoid(x):
@@ -278,23 +280,23 @@ def _softplus_fast(x):
 
 sigmoid = unary("sigmoid", _sigmoid, lambda ans, x: ans * (1 - ans), fast=_sigmoid_fast,
                 rule="sigmoid rule", statement="sigma'(u) = sigma(u) (1 - sigma(u)) u'",
-                samples=_samples_unary("sigmoid", -4.0, 4.0))
+                samples=_samples_unary("sigmoid", -4.0, 4.0), save_args=False)
 softplus = unary("softplus", lambda x: np.logaddexp(0, x), lambda ans, x: sigmoid(x),
                  fast=_softplus_fast,
                  rule="softplus rule", statement="softplus'(u) = sigma(u) u'",
-                 samples=_samples_unary("softplus", -4.0, 4.0))
+                 samples=_samples_unary("softplus", -4.0, 4.0), save_ans=False)
 relu = unary("relu", lambda x: np.maximum(x, 0), lambda ans, x: greater(x, 0),
              fast=lambda x: x if x > 0.0 else 0.0,
              rule="ReLU rule", statement="relu'(u) = [u > 0] u'",
              kinks="x = 0 (derivative taken as 0)",
              samples=lambda: [Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),)),
-                              Sample((0.8,))])
+                              Sample((0.8,))], save_ans=False)
 arctan2 = binary(
     "arctan2", np.arctan2,
     lambda ans, y, x: x / (x * x + y * y), lambda ans, y, x: -y / (x * x + y * y),
     fast=math.atan2, rule="inverse trigonometric rule",
     statement="d atan2(y, x) = (x dy - y dx) / (x^2 + y^2)", domain="(x, y) != (0, 0)",
-    samples=_samples_binary("arctan2", 0.3, 2.0))
+    samples=_samples_binary("arctan2", 0.3, 2.0), save_ans=False)
 hypot = binary(
     "hypot", np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans,
     fast=math.hypot, rule="hypotenuse rule",

@@ -57,7 +57,7 @@ matmul = defprim(
     samples=lambda: [sample_args("mm", (3, 4), (4, 2)), sample_args("mm1", (4,), (4, 2)),
                      sample_args("mm2", (3, 4), (4,)), sample_args("mm3", (4,), (4,)),
                      sample_args("mm4", (2, 3, 4), (4, 2)),
-                     sample_args("mm5", (4,), (2, 4, 3))])
+                     sample_args("mm5", (4,), (2, 4, 3))], save_ans=False)
 
 # ---------------------------------------------------------------------------------------
 # einsum. The spec is explicit: ((subscripts of each operand), output subscripts), with
@@ -124,7 +124,7 @@ einsum_p = defprim(
                {"spec": (("Aij", "jk"), "Aik")}),
         Sample(sample_args("es6", (2, 3)).args, {"spec": (("ij",), "")}),
         Sample(sample_args("es7", (3,), (4,)).args, {"spec": (("i", "j"), "ij")}),
-    ])
+    ], save_ans=False)
 
 # ---------------------------------------------------------------------------------------
 # Inverse, determinants, solve, Cholesky.
@@ -166,7 +166,7 @@ inv = defprim(
     jvp=(lambda t, ans, a: -matmul(ans, matmul(t, ans)),),
     vjp=(lambda g, ans, a: -matmul(mT(ans), matmul(g, mT(ans))),),
     rule="inverse rule", statement="(A^-1)' = -A^-1 A' A^-1",
-    domain="A invertible", samples=_square_samples("inv"))
+    domain="A invertible", samples=_square_samples("inv"), save_args=False)
 
 det = defprim(
     "det", np.linalg.det,
@@ -180,7 +180,7 @@ logabsdet = defprim(
     jvp=(lambda t, ans, a: sum(mT(inv(a)) * t, axis=_last2(a), keepdims=False),),
     vjp=(lambda g, ans, a: _mat(g) * mT(inv(a)),),
     rule="Jacobi's formula", statement="(log|det A|)' = tr(A^-1 A')",
-    domain="A invertible", samples=_square_samples("logabsdet", True))
+    domain="A invertible", samples=_square_samples("logabsdet", True), save_ans=False)
 
 
 # NumPy's solve treats b as a vector only when b.ndim == 1 (x then has shape a.shape[:-1]);
@@ -245,4 +245,4 @@ cholesky = defprim(
     "cholesky", np.linalg.cholesky, jvp=(_cholesky_jvp,), vjp=(_cholesky_vjp,),
     rule="Cholesky rule", statement="L' = L Phi(L^-1 A' L^-T), Phi = lower half",
     domain="A symmetric positive definite (the lower triangle is read)",
-    samples=_spd_samples("cholesky"))
+    samples=_spd_samples("cholesky"), save_args=False)

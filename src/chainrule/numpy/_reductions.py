@@ -39,11 +39,21 @@ def _samples(name: str, lo=-2.0, hi=2.0):
     ]
 
 
+def _reducer(ufunc, fallback):
+    """``ufunc.reduce`` on arrays (skipping ``np.sum``'s Python wrapper), else NumPy's."""
+    def impl(x, *, axis, keepdims):
+        if x.__class__ is np.ndarray:
+            return ufunc.reduce(x, axis=axis, keepdims=keepdims)
+        return fallback(x, axis=axis, keepdims=keepdims)
+    return impl
+
+
 sum = defprim(
-    "sum", lambda x, *, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+    "sum", _reducer(np.add, np.sum),
     jvp=(lambda t, ans, x, *, axis, keepdims: sum(t, axis=axis, keepdims=keepdims),),
     vjp=(lambda g, ans, x, *, axis, keepdims: _expand(g, x, axis, keepdims),),
-    rule="sum rule", statement="(sum u_i)' = sum u_i'", linear=True, samples=_samples("sum"))
+    rule="sum rule", statement="(sum u_i)' = sum u_i'", linear=True, samples=_samples("sum"),
+    save_args=False, save_ans=False)
 
 
 def _tie_weights(ans, x, axis, keepdims):
@@ -67,8 +77,8 @@ def _extreme(name: str, fn):
         kinks="ties between elements (each gets an equal share)", samples=_samples(name))
 
 
-max = _extreme("max", np.max)
-min = _extreme("min", np.min)
+max = _extreme("max", _reducer(np.maximum, np.max))
+min = _extreme("min", _reducer(np.minimum, np.min))
 
 
 def _prod_others(ans, x, axis, keepdims):
@@ -111,14 +121,16 @@ cumsum = defprim(
     vjp=(lambda g, ans, x, *, axis: _flip(cumsum(_flip(g, axis), axis=axis), axis),),
     rule="sum rule", statement="running sums of u' ", linear=True,
     samples=lambda: [Sample(sample_args("cumsum", (3, 4)).args, {"axis": 1}),
-                     Sample(sample_args("cumsum0", (5,)).args, {"axis": 0})])
+                     Sample(sample_args("cumsum0", (5,)).args, {"axis": 0})],
+                     save_args=False, save_ans=False)
 
 
 def _logsumexp_impl(x, *, axis, keepdims):
-    m = np.max(x, axis=axis, keepdims=True)
+    m = np.maximum.reduce(x, axis=axis, keepdims=True) if x.__class__ is np.ndarray \
+        else np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
     with np.errstate(divide="ignore"):  # all -inf gives -inf, as log(0) should
-        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        out = np.log(np.add.reduce(np.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axis)
 
 

@@ -32,7 +32,8 @@ reshape = defprim(
     vjp=(lambda g, ans, x, *, shape: reshape(g, shape=shape_of(x)),),
     rule="linearity", statement="reshaping commutes with differentiation", linear=True,
     samples=lambda: [Sample(sample_args("reshape", (2, 3)).args, {"shape": (3, 2)}),
-                     Sample(sample_args("reshape1", (4,)).args, {"shape": (2, 1, 2)})])
+                     Sample(sample_args("reshape1", (4,)).args, {"shape": (2, 1, 2)})],
+                     save_args=False, save_ans=False)
 
 
 def _inverse_perm(axes: tuple) -> tuple:
@@ -44,7 +45,8 @@ transpose = defprim(
     jvp=(lambda t, ans, x, *, axes: transpose(t, axes=axes),),
     vjp=(lambda g, ans, x, *, axes: transpose(g, axes=_inverse_perm(axes)),),
     rule="linearity", statement="transposing commutes with differentiation", linear=True,
-    samples=lambda: [Sample(sample_args("transpose", (2, 3, 4)).args, {"axes": (2, 0, 1)})])
+    samples=lambda: [Sample(sample_args("transpose", (2, 3, 4)).args, {"axes": (2, 0, 1)})],
+    save_args=False, save_ans=False)
 
 broadcast_to = defprim(
     "broadcast_to", lambda x, *, shape: np.broadcast_to(x, shape),
@@ -52,7 +54,8 @@ broadcast_to = defprim(
     vjp=(lambda g, ans, x, *, shape: unbroadcast(g, x),),
     rule="linearity", statement="copies of u each carry u'", linear=True,
     samples=lambda: [Sample(sample_args("bcast", (3,)).args, {"shape": (2, 3)}),
-                     Sample(sample_args("bcast1", (2, 1)).args, {"shape": (2, 3)})])
+                     Sample(sample_args("bcast1", (2, 1)).args, {"shape": (2, 3)})],
+                     save_args=False, save_ans=False)
 
 
 def _getitem_vjp(g, ans, x, *, idx):
@@ -67,7 +70,8 @@ getitem = defprim(
         Sample(sample_args("getitem", (4, 3)).args, {"idx": (slice(1, 3), 0)}),
         Sample(sample_args("getitem1", (5,)).args, {"idx": (np.array([0, 2, 2, 4]),)}),
         Sample(sample_args("getitem2", (3, 4)).args,
-               {"idx": (np.array([[True, False, True, True]] * 3),)})])
+               {"idx": (np.array([[True, False, True, True]] * 3),)})],
+               save_args=False, save_ans=False)
 
 
 def _index_add_impl(x, v, *, idx):
@@ -88,7 +92,8 @@ index_add = defprim(
     rule="linearity", statement="(x.at[i].add(v))' = x'.at[i].add(v')", linear=True,
     samples=lambda: [
         Sample(sample_args("iadd", (5,), (4,)).args, {"idx": (np.array([0, 2, 2, 4]),)}),
-        Sample(sample_args("iadd1", (3, 4), (4,)).args, {"idx": (slice(0, 2),)})])
+        Sample(sample_args("iadd1", (3, 4), (4,)).args, {"idx": (slice(0, 2),)})],
+        save_args=False, save_ans=False)
 
 
 def _index_set_impl(x, v, *, idx):
@@ -106,7 +111,8 @@ index_set = defprim(
     rule="linearity", statement="(x.at[i].set(v))' = x'.at[i].set(v')", linear=True,
     samples=lambda: [
         Sample(sample_args("iset", (5,), (2,)).args, {"idx": (np.array([0, 3]),)}),
-        Sample(sample_args("iset1", (3, 4), ()).args, {"idx": (1, slice(None))})])
+        Sample(sample_args("iset1", (3, 4), ()).args, {"idx": (1, slice(None))})],
+        save_args=False, save_ans=False)
 
 
 def _piece(i: int, xs: tuple, axis: int) -> tuple:
@@ -128,7 +134,8 @@ concatenate = defprim(
     jvp=PerArg(_concat_jvp), vjp=PerArg(_concat_vjp),
     rule="linearity", statement="each block carries its own derivative", linear=True,
     samples=lambda: [Sample(sample_args("concat", (2, 3), (1, 3), (2, 3)).args, {"axis": 0}),
-                     Sample(sample_args("concat1", (2, 1), (2, 2)).args, {"axis": 1})])
+                     Sample(sample_args("concat1", (2, 1), (2, 2)).args, {"axis": 1})],
+                     save_args=False, save_ans=False)
 
 astype = defprim(
     "astype", lambda x, *, dtype: np.asarray(x).astype(dtype),
@@ -136,4 +143,5 @@ astype = defprim(
     vjp=(lambda g, ans, x, *, dtype: astype(g, dtype=dtype_of(x)),),
     rule="linearity", statement="changing precision commutes with differentiation",
     linear=True,
-    samples=lambda: [Sample(sample_args("astype", (3,)).args, {"dtype": np.float64})])
+    samples=lambda: [Sample(sample_args("astype", (3,)).args, {"dtype": np.float64})],
+    save_args=False, save_ans=False)

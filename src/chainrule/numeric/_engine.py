@@ -1,0 +1,362 @@
+"""The extrapolation engine behind every numerical derivative in ``chainrule.numeric``.
+
+A *problem* is a set of lanes (independent one-dimensional derivatives: points, coordinates
+or directions), each with one or more output entries. For lane ``l`` the engine evaluates
+``g_l(t)`` at ``t = +-h_k`` with ``h_k`` halving from level to level (shrinking eight-fold
+while one side is not finite: the step is searching for the domain), forms the stencil
+estimate ``T[k][0]`` of every tableau, and extrapolates with Neville's scheme on the
+actual steps (the error of a symmetric stencil expands in even powers of ``h``, that of a
+one-sided stencil in all powers). Every entry ``T[k][j]`` gets an error estimate: the
+larger of its distances to the two entries it came from, and of its round-off (the
+function's relative precision pushed through the weights). The entry with the smallest
+estimate wins. A lane stops when its best estimate is at the round-off floor, when the
+round-off of the newest step already exceeds it, when the last rows got worse twice in a
+row after an acceptable answer, or when the budget runs out.
+
+The central method runs three tableaux on the same points: the symmetric one gives the
+value, the forward and backward ones (which also use ``g(0)``) give the one-sided
+derivatives that reveal kinks and domain edges.
+
+>>> import numpy as np
+>>> from chainrule.numeric._engine import Problem, solve
+>>> x = np.array([1.0])
+>>> fun = lambda t, lanes: np.exp(x + t)[:, None]
+>>> est = solve(Problem(fun, np.exp(x)[:, None], np.array([0.125]), np.ones(1), 1, "central"))
+>>> bool(abs(est.value[0, 0] - np.e) < 1e-12), str(est.status[0, 0])
+(True, 'ok')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._stencil import Stencil, central, one_sided
+
+__all__ = ["EPS", "Estimate", "Problem", "solve"]
+
+EPS = 2.0 ** -52      # relative precision assumed for function values
+MAX_LEVELS = 18       # budget: at most this many step sizes per lane
+MIN_ROWS = 3          # never stop before three valid rows
+SAFE = 2.0            # a row this much worse than the best counts as getting worse
+JUMP = 8.0            # step shrink factor while one side is not finite, or stalled
+STALL = 2             # rows without halving the error that count as stalled
+H_MIN = 2.0 ** -40    # smallest step, relative to the lane's scale
+MAX_DEPTH = 8         # deepest extrapolation column
+RESOLVED = 0.25       # an estimate with a smaller relative error beats any that is not
+KINK_FACTOR = 10.0    # one-sided estimates must differ by this many error estimates...
+KINK_RTOL = 1e-7      # ... and by this fraction of their size, to be called a kink
+
+
+@dataclass
+class Problem:
+    """Lanes of one-dimensional derivatives to estimate together.
+
+    Attributes:
+        fun: ``fun(t, lanes)`` returns the values ``g_l(t_l)`` as an ``(L, M)`` array for
+            the lanes where the boolean mask ``lanes`` is true (others may be anything).
+        f0: ``g_l(0)``, shape ``(L, M)``.
+        h0: the first step of each lane, shape ``(L,)``.
+        scale: the size of each lane's variable (``max(1, |x|)``), shape ``(L,)``.
+        order: derivative order, 1 to 4.
+        method: ``"central"``, ``"forward"`` or ``"backward"``.
+        rtol: an estimate whose error exceeds ``rtol * max(|value|, typical)`` is
+            ``"inaccurate"``.
+        evaluates_all: ``fun`` always evaluates every lane (count them all).
+    """
+
+    fun: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    f0: np.ndarray
+    h0: np.ndarray
+    scale: np.ndarray
+    order: int
+    method: str
+    rtol: float = 1e-6
+    evaluates_all: bool = False
+
+
+@dataclass
+class Estimate:
+    """Per-entry results, each of shape ``(L, M)``; ``evaluations`` has shape ``(L,)``."""
+
+    value: np.ndarray
+    error: np.ndarray
+    status: np.ndarray
+    step: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    evaluations: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+
+
+@dataclass
+class _Level:
+    h: np.ndarray
+    plus: np.ndarray | None
+    minus: np.ndarray | None
+
+
+class _Tableau:
+    """Neville extrapolation of one stencil's estimates, keeping the best entry."""
+
+    def __init__(self, stencil: Stencil, shape: tuple[int, int]) -> None:
+        self.st = stencil
+        self.rows: list[tuple[list, list]] = []
+        self.hs: list[np.ndarray] = []
+        self.bases: list[np.ndarray] = []
+        self.best = np.full(shape, np.nan)
+        self.err = np.full(shape, np.inf)
+        self.noise = np.full(shape, np.inf)
+        self.step = np.full(shape, np.nan)
+        self.row_err = np.full(shape, np.inf)
+        self.base_noise = np.zeros(shape)
+        self.valid = np.zeros(shape, int)
+        self.tier = np.full(shape, 2)
+        self.fresh = np.zeros(shape, int)
+        self.typical = np.zeros(shape)
+
+    def push(self, t0: np.ndarray, n0: np.ndarray, h: np.ndarray, update: np.ndarray) -> None:
+        """Add the row for step ``h``; update the best entry where ``update`` is true."""
+        tab, nz, cands = [t0], [n0], []
+        if self.rows:
+            tp, npv = self.rows[-1]
+            cands.append((t0, np.maximum(np.abs(t0 - tp[0]), n0), n0))
+            for j in range(1, min(len(tp), MAX_DEPTH) + 1):
+                rho = (self.hs[-j] / h)[:, None] ** self.st.power
+                tj = tab[j - 1] + (tab[j - 1] - tp[j - 1]) / (rho - 1.0)
+                nj = (rho * nz[j - 1] + npv[j - 1]) / (rho - 1.0)
+                ej = np.maximum(np.maximum(np.abs(tj - tab[j - 1]), np.abs(tj - tp[j - 1])), nj)
+                if j < len(tp):
+                    ej = np.maximum(ej, np.abs(tj - tp[j]))
+                tab.append(tj)
+                nz.append(nj)
+                cands.append((tj, ej, nj))
+        self.rows.append((tab, nz))
+        self.hs.append(h)
+        self.bases.append(np.where(update, t0, np.nan))
+        self.base_noise = n0
+        self.valid = self.valid + (np.isfinite(t0) & update)
+        self.fresh = np.where(np.isfinite(t0), self.fresh + 1, 0)
+        self.row_err = np.full(t0.shape, np.inf)
+        for t, e, n in cands:
+            e = np.where(np.isnan(e), np.inf, e)
+            self.row_err = np.minimum(self.row_err, e)
+            with np.errstate(all="ignore"):
+                tier = np.where(e <= RESOLVED * np.maximum(np.abs(t), self.typical), 0, 1)
+            better = update & ((tier < self.tier) | ((tier == self.tier) & (e < self.err)))
+            self.tier = np.where(better, tier, self.tier)
+            self.best = np.where(better, t, self.best)
+            self.err = np.where(better, e, self.err)
+            self.noise = np.where(better, n, self.noise)
+            self.step = np.where(better, h[:, None], self.step)
+
+    def last_base(self) -> np.ndarray:
+        return self.bases[-1] if self.bases else np.full(self.best.shape, np.nan)
+
+    def diverging(self) -> np.ndarray:
+        """Entries whose base estimates grow steadily without converging: an infinite
+        derivative (``sqrt`` at 0 from the right, ``cbrt`` at 0). The growth exponent
+        ``log|T_(k+1)/T_k| / log(h_k/h_(k+1))`` stays put for a power law (and decays
+        slowly for a logarithm), but collapses when the estimates approach a limit."""
+        shape = self.best.shape
+        if len(self.bases) < 5:
+            return np.zeros(shape, bool)
+        b = np.abs(np.stack(self.bases[-4:]))
+        signs = np.sign(np.stack(self.bases[-4:]))
+        steps = np.log(np.stack(self.hs[-4:]))[:, :, None]
+        with np.errstate(all="ignore"):
+            rate = np.log(b[1:] / b[:-1]) / (steps[:-1] - steps[1:])
+            unsettled = ~(self.err <= 1e-2 * np.abs(self.best))
+        steady = np.all(rate > 0.02, axis=0) & (rate[-1] >= 0.7 * rate[-2])
+        same_sign = np.all(signs == signs[-1], axis=0) & np.all(np.isfinite(b), axis=0)
+        return same_sign & steady & unsettled
+
+
+def _stencil_row(st: Stencil, k: int, levels: list[_Level], f0: np.ndarray) -> tuple:
+    """The stencil's estimate at level ``k`` and its round-off, NaN where unavailable."""
+    h = levels[k].h
+    acc = np.zeros_like(f0)
+    fmax = np.zeros_like(f0)
+    ok = np.ones(h.shape, bool)
+    for s, w in zip(st.offsets, st.weights):
+        if s == 0:
+            v = f0
+        else:
+            p = abs(s).bit_length() - 1
+            lev = levels[k - p] if k - p >= 0 else None
+            v = None if lev is None else (lev.plus if s > 0 else lev.minus)
+            if v is None:
+                nan = np.full(f0.shape, np.nan)
+                return nan, nan
+            if p:
+                ok &= lev.h == h * 2.0 ** p
+        acc = acc + w * v
+        fmax = np.maximum(fmax, np.abs(v))
+    hn = (h ** st.order)[:, None]
+    with np.errstate(all="ignore"):
+        t = acc / hn
+    t = np.where(ok[:, None] & np.isfinite(t), t, np.nan)
+    return t, EPS * st.abs_weight * fmax / hn
+
+
+def _tableaux(order: int, method: str, shape: tuple[int, int]) -> dict[str, _Tableau]:
+    if method == "central":
+        return {"main": _Tableau(central(order), shape),
+                "right": _Tableau(one_sided(order, 1), shape),
+                "left": _Tableau(one_sided(order, -1), shape)}
+    sign = 1 if method == "forward" else -1
+    return {"main": _Tableau(one_sided(order, sign), shape)}
+
+
+def _effective(tabs: dict[str, _Tableau]) -> tuple[_Tableau | None, np.ndarray]:
+    """Per entry, which tableau answers: the main one, or one side where the main has
+    nothing (a domain edge). Returns the one-sided choice (``right`` for ties) and a mask
+    of entries that fall back to it."""
+    main = tabs["main"]
+    if "right" not in tabs:
+        return None, np.zeros(main.best.shape, bool)
+    r, left = tabs["right"], tabs["left"]
+    side = np.isfinite(r.err) | ~np.isfinite(left.err)
+    return side, ~np.isfinite(main.err)
+
+
+def _pick(tabs: dict[str, _Tableau], attr: str) -> np.ndarray:
+    side, fallback = _effective(tabs)
+    main = getattr(tabs["main"], attr)
+    if side is None:
+        return main
+    one = np.where(side, getattr(tabs["right"], attr), getattr(tabs["left"], attr))
+    return np.where(fallback, one, main)
+
+
+def _typical(f0abs: np.ndarray, vals: Any, prob: Problem) -> np.ndarray:
+    """The smallest derivative a plain difference quotient resolves,
+    ``eps**(2 / (order + 2)) * max|f| / scale**order``: below it, accuracy is judged in
+    absolute terms."""
+    for v in vals:
+        f0abs = np.maximum(f0abs, np.where(np.isfinite(v), np.abs(v), 0))
+    return EPS ** (2 / (prob.order + 2)) * f0abs / (prob.scale ** prob.order)[:, None]
+
+
+def _stopping(tabs: dict, prob: Problem, typical: np.ndarray) -> np.ndarray:
+    """Entries whose answer cannot improve any more: at the round-off floor, or acceptable
+    while the round-off of the newest step already exceeds the best error."""
+    err, noise = _pick(tabs, "err"), _pick(tabs, "noise")
+    valid = _pick(tabs, "valid") >= MIN_ROWS
+    hopeless = (_pick(tabs, "base_noise") >= err) & _acceptable(tabs, prob, typical)
+    return valid & ((err <= SAFE * noise) | hopeless)
+
+
+def _acceptable(tabs: dict, prob: Problem, typical: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return _pick(tabs, "err") <= prob.rtol * np.maximum(np.abs(_pick(tabs, "best")),
+                                                             typical)
+
+
+def solve(prob: Problem) -> Estimate:
+    """Run the level loop for every lane; return values, errors and statuses."""
+    f0 = np.asarray(prob.f0, float)
+    shape = f0.shape
+    tabs = _tableaux(prob.order, prob.method, shape)
+    live = np.isfinite(f0)
+    lanes = live.any(axis=1)
+    h = np.asarray(prob.h0, float).copy()
+    h_min = H_MIN * prob.scale
+    evals = np.where(lanes | prob.evaluates_all, 1, 0)
+    sides = {"central": (1, -1), "forward": (1,), "backward": (-1,)}[prob.method]
+    levels: list[_Level] = []
+    typical = np.abs(f0)
+    stall = np.zeros(shape, int)
+    for k in range(MAX_LEVELS):
+        if not lanes.any():
+            break
+        vals = {s: np.asarray(prob.fun(s * h, lanes), float).reshape(shape) for s in sides}
+        evals += len(sides) * (np.ones_like(lanes) if prob.evaluates_all else lanes)
+        levels.append(_Level(h.copy(), vals.get(1), vals.get(-1)))
+        if k == 0:
+            typical = _typical(typical, vals.values(), prob)
+            for tab in tabs.values():
+                tab.typical = typical
+        before = _pick(tabs, "err")
+        for tab in tabs.values():
+            t0, n0 = _stencil_row(tab.st, k, levels, f0)
+            tab.push(t0, n0, h, live)
+        stalled = (~(_pick(tabs, "err") <= 0.5 * before) & ~_acceptable(tabs, prob, typical)
+                   & (_pick(tabs, "fresh") >= 3))
+        stall = np.where(stalled, stall + 1, 0)
+        searching = ~np.all([np.isfinite(v).all(axis=1) for v in vals.values()], axis=0)
+        live &= ~(_stopping(tabs, prob, typical) & ~searching[:, None])
+        jump = searching | np.any((stall >= STALL) & live, axis=1)
+        h = np.where(jump, h / JUMP, h / 2.0)
+        live &= (h >= h_min)[:, None]
+        lanes = live.any(axis=1)
+    return _assemble(tabs, prob, f0, typical, evals)
+
+
+def _assemble(tabs: dict, prob: Problem, f0: np.ndarray, typical: np.ndarray,
+              evals: np.ndarray) -> Estimate:
+    """Turn the tableaux into values and statuses."""
+    main = tabs["main"]
+    value, error, step = _pick(tabs, "best"), _pick(tabs, "err"), _pick(tabs, "step")
+    status = np.full(f0.shape, "ok", dtype=object)
+    nan = np.full(f0.shape, np.nan)
+    left = tabs["left"].best if "left" in tabs else nan
+    right = tabs["right"].best if "right" in tabs else nan
+    natural = typical / EPS ** (2 / (prob.order + 2))
+    with np.errstate(all="ignore"):
+        inaccurate = ~(error <= prob.rtol * np.maximum(np.abs(value), natural))
+        inaccurate |= ~(error <= RESOLVED * np.maximum(np.abs(value), typical))
+    status[inaccurate] = "inaccurate"
+    if "left" in tabs:
+        kink = _kinks(tabs, typical) & np.isfinite(main.err)
+        status[kink] = "kink"
+        value = np.where(kink, 0.5 * (left + right), value)
+        error = np.where(kink, 0.5 * np.abs(right - left) + tabs["left"].err
+                         + tabs["right"].err, error)
+        side, fallback = _effective(tabs)
+        edge = fallback & np.isfinite(error)
+        status[edge] = "domain_edge"
+        value, error, left, right = _infinite(tabs, side, fallback, value, error, status)
+    else:
+        div = main.diverging()
+        value = np.where(div, np.sign(main.last_base()) * np.inf, value)
+        error = np.where(div, np.inf, error)
+        status[div] = "nonfinite"
+    none = ~np.isfinite(f0) | (~np.isfinite(value) & (status != "domain_edge"))
+    status[none] = "nonfinite"
+    value = np.where(~np.isfinite(f0), np.nan, value)
+    return Estimate(value, error, status, step, left, right, evals)
+
+
+def _kinks(tabs: dict, typical: np.ndarray) -> np.ndarray:
+    """Entries where the forward and backward derivatives clearly disagree."""
+    lt, rt = tabs["left"], tabs["right"]
+    gap = np.abs(lt.best - rt.best)
+    size = np.maximum(np.maximum(np.abs(lt.best), np.abs(rt.best)), typical)
+    with np.errstate(all="ignore"):
+        return (gap > KINK_FACTOR * (lt.err + rt.err)) & (gap > KINK_RTOL * size)
+
+
+def _infinite(tabs: dict, side: np.ndarray, fallback: np.ndarray, value: np.ndarray,
+              error: np.ndarray, status: np.ndarray) -> tuple:
+    """Replace diverging estimates by signed infinities (status ``nonfinite``, or
+    ``domain_edge`` for a one-sided infinite slope such as ``sqrt`` at 0). A central
+    estimate that grows while the one-sided ones grow with opposite signs has a pole
+    within its steps: it stays finite (and ``inaccurate``)."""
+    main, rt, lt = tabs["main"], tabs["right"], tabs["left"]
+    r_div, l_div = rt.diverging(), lt.diverging()
+    r_sign, l_sign = np.sign(rt.last_base()), np.sign(lt.last_base())
+    one_div = np.where(side, r_div, l_div) & fallback
+    value = np.where(one_div, np.where(side, r_sign, l_sign) * np.inf, value)
+    error = np.where(one_div, np.inf, error)
+    status[one_div] = "domain_edge"
+    pole = r_div & l_div & (r_sign != l_sign)
+    div = main.diverging() & ~fallback & (status != "kink") & ~pole
+    value = np.where(div, np.sign(main.last_base()) * np.inf, value)
+    error = np.where(div, np.inf, error)
+    status[div] = "nonfinite"
+    left = np.where(l_div, l_sign * np.inf, lt.best)
+    right = np.where(r_div, r_sign * np.inf, rt.best)
+    return value, error, left, right

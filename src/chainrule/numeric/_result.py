@@ -1,0 +1,118 @@
+"""What a numerical derivative returns: :class:`DerivativeResult`, the statuses, and the
+warning a plain call raises when something is wrong.
+
+>>> r = DerivativeResult(1.0, 1e-13, "ok", 0.01, 13)
+>>> r.ok, float(r)
+(True, 1.0)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DerivativeResult", "NumericalDerivativeWarning", "STATUSES", "combine_status"]
+
+#: Every status, from harmless to worst. ``ok``: the estimate meets the tolerance.
+#: ``inaccurate``: its error estimate exceeds the tolerance. ``kink``: the one-sided
+#: derivatives disagree (the value is their mean, ``left`` and ``right`` hold them).
+#: ``domain_edge``: the function is not finite on one side; the value is the one-sided
+#: derivative from the other side. ``nonfinite``: ``f(x)`` is not finite, or the
+#: derivative is infinite or could not be formed.
+STATUSES = ("ok", "inaccurate", "kink", "domain_edge", "nonfinite")
+
+_RANK = {s: i for i, s in enumerate(STATUSES)}
+
+_EXPLAIN = {
+    "inaccurate": "the error estimate {error:.2g} is above the tolerance",
+    "kink": "kink: the one-sided derivatives disagree (left {left:.6g}, right {right:.6g}); "
+            "returned their mean",
+    "domain_edge": "domain edge: f is not finite on one side; returned the one-sided "
+                   "derivative from the other side",
+    "nonfinite": "the value is not finite (f is not finite at the point, or the derivative "
+                 "is infinite)",
+}
+
+
+class NumericalDerivativeWarning(UserWarning):
+    """A numerical derivative met a kink, a domain edge, a non-finite value, or could not
+    reach its tolerance. Call with ``full_output=True`` to get the status and error
+    estimate instead of a warning."""
+
+
+@dataclass(frozen=True, eq=False)
+class DerivativeResult:
+    """A numerical derivative with its error estimate and status.
+
+    For array inputs every field except ``evaluations`` (for multivariate functions) is an
+    array of the value's shape.
+
+    Attributes:
+        value: the estimate (for a kink: the mean of the one-sided derivatives).
+        error: an estimate of ``|value - exact|``.
+        status: one of :data:`STATUSES` (a NumPy array of them for array results).
+        step: the finest step used by the chosen estimate.
+        evaluations: how many function values were computed (per point for
+            :func:`derivative`, in total for the multivariate functions).
+        left, right: the one-sided derivatives (central method; NaN otherwise).
+    """
+
+    value: Any
+    error: Any
+    status: Any
+    step: Any
+    evaluations: Any
+    left: Any = np.nan
+    right: Any = np.nan
+
+    @property
+    def ok(self) -> bool:
+        """True if every entry has status ``"ok"``."""
+        return bool(np.all(np.asarray(self.status) == "ok"))
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __repr__(self) -> str:
+        if np.ndim(self.value) == 0:
+            return (f"DerivativeResult(value={float(self.value)!r}, error={float(self.error):.2g}"
+                    f", status={self.status!r}, evaluations={int(self.evaluations)})")
+        stats = np.asarray(self.status).ravel()
+        counts = {s: int(np.sum(stats == s)) for s in STATUSES if np.any(stats == s)}
+        return (f"DerivativeResult(shape={np.shape(self.value)}, max error="
+                f"{float(np.nanmax(np.asarray(self.error, float))):.2g}, status={counts})")
+
+
+def combine_status(*statuses: Any) -> Any:
+    """The worst of several statuses, elementwise.
+
+    >>> str(combine_status("ok", "kink", "inaccurate"))
+    'kink'
+    """
+    arrays = np.broadcast_arrays(*[np.asarray(s, dtype=object) for s in statuses])
+    ranks = np.max([np.vectorize(_RANK.__getitem__, otypes=[int])(a) for a in arrays], axis=0)
+    out = np.asarray(STATUSES, dtype=object)[ranks]
+    return out if out.ndim else str(out)
+
+
+def warn_if_needed(res: DerivativeResult, where: Any, what: str, stacklevel: int = 3) -> None:
+    """Emit one :class:`NumericalDerivativeWarning` describing the entries that are not
+    ``ok`` (at most three of them by name). ``where(i)`` names entry ``i``."""
+    status = np.asarray(res.status, dtype=object).ravel()
+    bad = np.flatnonzero(status != "ok")
+    if bad.size == 0:
+        return
+    fields = {k: np.ravel(np.asarray(getattr(res, k), float))
+              for k in ("value", "error", "left", "right")}
+    lines = []
+    for i in bad[:3]:
+        info = {k: (v[i] if v.size > i else v[0]) for k, v in fields.items()}
+        lines.append(f"{what} at {where(int(i))}: {_EXPLAIN[status[i]].format(**info)} "
+                     f"(value {info['value']:.6g}, error estimate {info['error']:.2g})")
+    more = f" (and {bad.size - 3} more entries)" if bad.size > 3 else ""
+    msg = ("; ".join(lines) + more + ". Pass full_output=True to get the value, error "
+           "estimate and status without this warning.")
+    warnings.warn(msg, NumericalDerivativeWarning, stacklevel=stacklevel + 1)
