@@ -2,20 +2,26 @@
 
 A *problem* is a set of lanes (independent one-dimensional derivatives: points, coordinates
 or directions), each with one or more output entries. For lane ``l`` the engine evaluates
-``g_l(t)`` at ``t = +-h_k`` with ``h_k`` halving from level to level (shrinking eight-fold
-while one side is not finite: the step is searching for the domain), forms the stencil
-estimate ``T[k][0]`` of every tableau, and extrapolates with Neville's scheme on the
-actual steps (the error of a symmetric stencil expands in even powers of ``h``, that of a
-one-sided stencil in all powers). Every entry ``T[k][j]`` gets an error estimate: the
-larger of its distances to the two entries it came from, and of its round-off (the
-function's relative precision pushed through the weights). The entry with the smallest
-estimate wins. A lane stops when its best estimate is at the round-off floor, when the
-round-off of the newest step already exceeds it, when the last rows got worse twice in a
-row after an acceptable answer, or when the budget runs out.
+``g_l(t)`` at ``t = +-h_k``, forms each stencil's estimate ``T[k][0]``, and extrapolates
+with Neville's scheme on the actual steps (the error of a symmetric stencil expands in even
+powers of ``h``, that of a one-sided stencil in all powers).
+
+- Steps halve from level to level. They shrink eight-fold instead while a side is not
+  finite (the step is looking for the domain), or when two rows in a row failed to halve
+  an error that is still unacceptable (the step is far too large for the function).
+- Every entry ``T[k][j]`` gets an error estimate: the largest of its distances to its
+  neighbours in the tableau (resting on at least three rows) and of its round-off (the
+  function's relative precision, ``EPS * |f|``, pushed through the weights); the next row
+  rechecks it. The best entry has the smallest estimate among those that resolve their
+  value (error below a quarter of it), if any.
+- A lane stops when its best estimate is at the round-off floor, when it is acceptable and
+  the round-off of the newest step already exceeds it or two rows failed to improve it
+  (round-off larger than modelled, as in ``x**5 - 3*x**2 + x`` where the terms cancel),
+  or at the budget.
 
 The central method runs three tableaux on the same points: the symmetric one gives the
 value, the forward and backward ones (which also use ``g(0)``) give the one-sided
-derivatives that reveal kinks and domain edges.
+derivatives that reveal kinks, domain edges and infinite slopes.
 
 >>> import numpy as np
 >>> from chainrule.numeric._engine import Problem, solve
@@ -35,18 +41,17 @@ from typing import Any
 import numpy as np
 
 from ._stencil import Stencil, central, one_sided
+from ._tableau import RESOLVED, Tableau
 
 __all__ = ["EPS", "Estimate", "Problem", "solve"]
 
 EPS = 2.0 ** -52      # relative precision assumed for function values
 MAX_LEVELS = 18       # budget: at most this many step sizes per lane
 MIN_ROWS = 3          # never stop before three valid rows
-SAFE = 2.0            # a row this much worse than the best counts as getting worse
+SAFE = 2.0            # an error within this factor of its round-off is at the floor
 JUMP = 8.0            # step shrink factor while one side is not finite, or stalled
 STALL = 2             # rows without halving the error that count as stalled
 H_MIN = 2.0 ** -40    # smallest step, relative to the lane's scale
-MAX_DEPTH = 8         # deepest extrapolation column
-RESOLVED = 0.25       # an estimate with a smaller relative error beats any that is not
 KINK_FACTOR = 10.0    # one-sided estimates must differ by this many error estimates...
 KINK_RTOL = 1e-7      # ... and by this fraction of their size, to be called a kink
 
@@ -98,82 +103,6 @@ class _Level:
     minus: np.ndarray | None
 
 
-class _Tableau:
-    """Neville extrapolation of one stencil's estimates, keeping the best entry."""
-
-    def __init__(self, stencil: Stencil, shape: tuple[int, int]) -> None:
-        self.st = stencil
-        self.rows: list[tuple[list, list]] = []
-        self.hs: list[np.ndarray] = []
-        self.bases: list[np.ndarray] = []
-        self.best = np.full(shape, np.nan)
-        self.err = np.full(shape, np.inf)
-        self.noise = np.full(shape, np.inf)
-        self.step = np.full(shape, np.nan)
-        self.row_err = np.full(shape, np.inf)
-        self.base_noise = np.zeros(shape)
-        self.valid = np.zeros(shape, int)
-        self.tier = np.full(shape, 2)
-        self.fresh = np.zeros(shape, int)
-        self.typical = np.zeros(shape)
-
-    def push(self, t0: np.ndarray, n0: np.ndarray, h: np.ndarray, update: np.ndarray) -> None:
-        """Add the row for step ``h``; update the best entry where ``update`` is true."""
-        tab, nz, cands = [t0], [n0], []
-        if self.rows:
-            tp, npv = self.rows[-1]
-            cands.append((t0, np.maximum(np.abs(t0 - tp[0]), n0), n0))
-            for j in range(1, min(len(tp), MAX_DEPTH) + 1):
-                rho = (self.hs[-j] / h)[:, None] ** self.st.power
-                tj = tab[j - 1] + (tab[j - 1] - tp[j - 1]) / (rho - 1.0)
-                nj = (rho * nz[j - 1] + npv[j - 1]) / (rho - 1.0)
-                ej = np.maximum(np.maximum(np.abs(tj - tab[j - 1]), np.abs(tj - tp[j - 1])), nj)
-                if j < len(tp):
-                    ej = np.maximum(ej, np.abs(tj - tp[j]))
-                tab.append(tj)
-                nz.append(nj)
-                cands.append((tj, ej, nj))
-        self.rows.append((tab, nz))
-        self.hs.append(h)
-        self.bases.append(np.where(update, t0, np.nan))
-        self.base_noise = n0
-        self.valid = self.valid + (np.isfinite(t0) & update)
-        self.fresh = np.where(np.isfinite(t0), self.fresh + 1, 0)
-        self.row_err = np.full(t0.shape, np.inf)
-        for t, e, n in cands:
-            e = np.where(np.isnan(e), np.inf, e)
-            self.row_err = np.minimum(self.row_err, e)
-            with np.errstate(all="ignore"):
-                tier = np.where(e <= RESOLVED * np.maximum(np.abs(t), self.typical), 0, 1)
-            better = update & ((tier < self.tier) | ((tier == self.tier) & (e < self.err)))
-            self.tier = np.where(better, tier, self.tier)
-            self.best = np.where(better, t, self.best)
-            self.err = np.where(better, e, self.err)
-            self.noise = np.where(better, n, self.noise)
-            self.step = np.where(better, h[:, None], self.step)
-
-    def last_base(self) -> np.ndarray:
-        return self.bases[-1] if self.bases else np.full(self.best.shape, np.nan)
-
-    def diverging(self) -> np.ndarray:
-        """Entries whose base estimates grow steadily without converging: an infinite
-        derivative (``sqrt`` at 0 from the right, ``cbrt`` at 0). The growth exponent
-        ``log|T_(k+1)/T_k| / log(h_k/h_(k+1))`` stays put for a power law (and decays
-        slowly for a logarithm), but collapses when the estimates approach a limit."""
-        shape = self.best.shape
-        if len(self.bases) < 5:
-            return np.zeros(shape, bool)
-        b = np.abs(np.stack(self.bases[-4:]))
-        signs = np.sign(np.stack(self.bases[-4:]))
-        steps = np.log(np.stack(self.hs[-4:]))[:, :, None]
-        with np.errstate(all="ignore"):
-            rate = np.log(b[1:] / b[:-1]) / (steps[:-1] - steps[1:])
-            unsettled = ~(self.err <= 1e-2 * np.abs(self.best))
-        steady = np.all(rate > 0.02, axis=0) & (rate[-1] >= 0.7 * rate[-2])
-        same_sign = np.all(signs == signs[-1], axis=0) & np.all(np.isfinite(b), axis=0)
-        return same_sign & steady & unsettled
-
-
 def _stencil_row(st: Stencil, k: int, levels: list[_Level], f0: np.ndarray) -> tuple:
     """The stencil's estimate at level ``k`` and its round-off, NaN where unavailable."""
     h = levels[k].h
@@ -201,16 +130,16 @@ def _stencil_row(st: Stencil, k: int, levels: list[_Level], f0: np.ndarray) -> t
     return t, EPS * st.abs_weight * fmax / hn
 
 
-def _tableaux(order: int, method: str, shape: tuple[int, int]) -> dict[str, _Tableau]:
+def _tableaux(order: int, method: str, shape: tuple[int, int]) -> dict[str, Tableau]:
     if method == "central":
-        return {"main": _Tableau(central(order), shape),
-                "right": _Tableau(one_sided(order, 1), shape),
-                "left": _Tableau(one_sided(order, -1), shape)}
+        return {"main": Tableau(central(order), shape),
+                "right": Tableau(one_sided(order, 1), shape),
+                "left": Tableau(one_sided(order, -1), shape)}
     sign = 1 if method == "forward" else -1
-    return {"main": _Tableau(one_sided(order, sign), shape)}
+    return {"main": Tableau(one_sided(order, sign), shape)}
 
 
-def _effective(tabs: dict[str, _Tableau]) -> tuple[_Tableau | None, np.ndarray]:
+def _effective(tabs: dict[str, Tableau]) -> tuple[Tableau | None, np.ndarray]:
     """Per entry, which tableau answers: the main one, or one side where the main has
     nothing (a domain edge). Returns the one-sided choice (``right`` for ties) and a mask
     of entries that fall back to it."""
@@ -222,7 +151,7 @@ def _effective(tabs: dict[str, _Tableau]) -> tuple[_Tableau | None, np.ndarray]:
     return side, ~np.isfinite(main.err)
 
 
-def _pick(tabs: dict[str, _Tableau], attr: str) -> np.ndarray:
+def _pick(tabs: dict[str, Tableau], attr: str) -> np.ndarray:
     side, fallback = _effective(tabs)
     main = getattr(tabs["main"], attr)
     if side is None:
@@ -240,13 +169,21 @@ def _typical(f0abs: np.ndarray, vals: Any, prob: Problem) -> np.ndarray:
     return EPS ** (2 / (prob.order + 2)) * f0abs / (prob.scale ** prob.order)[:, None]
 
 
+def _ready(tabs: dict) -> np.ndarray:
+    """Enough rows to trust an answer; the central method also waits for both one-sided
+    estimates, which decide about kinks."""
+    ready = _pick(tabs, "valid") >= MIN_ROWS
+    if "left" in tabs:
+        ready &= np.isfinite(tabs["left"].err) & np.isfinite(tabs["right"].err)
+    return ready
+
+
 def _stopping(tabs: dict, prob: Problem, typical: np.ndarray) -> np.ndarray:
     """Entries whose answer cannot improve any more: at the round-off floor, or acceptable
     while the round-off of the newest step already exceeds the best error."""
     err, noise = _pick(tabs, "err"), _pick(tabs, "noise")
-    valid = _pick(tabs, "valid") >= MIN_ROWS
     hopeless = (_pick(tabs, "base_noise") >= err) & _acceptable(tabs, prob, typical)
-    return valid & ((err <= SAFE * noise) | hopeless)
+    return _ready(tabs) & ((err <= SAFE * noise) | hopeless)
 
 
 def _acceptable(tabs: dict, prob: Problem, typical: np.ndarray) -> np.ndarray:
@@ -258,41 +195,50 @@ def _acceptable(tabs: dict, prob: Problem, typical: np.ndarray) -> np.ndarray:
 def solve(prob: Problem) -> Estimate:
     """Run the level loop for every lane; return values, errors and statuses."""
     f0 = np.asarray(prob.f0, float)
-    shape = f0.shape
-    tabs = _tableaux(prob.order, prob.method, shape)
+    tabs = _tableaux(prob.order, prob.method, f0.shape)
     live = np.isfinite(f0)
-    lanes = live.any(axis=1)
     h = np.asarray(prob.h0, float).copy()
-    h_min = H_MIN * prob.scale
-    evals = np.where(lanes | prob.evaluates_all, 1, 0)
+    evals = np.where(live.any(axis=1) | prob.evaluates_all, 1, 0)
     sides = {"central": (1, -1), "forward": (1,), "backward": (-1,)}[prob.method]
     levels: list[_Level] = []
     typical = np.abs(f0)
-    stall = np.zeros(shape, int)
+    stall, idle = np.zeros(f0.shape, int), np.zeros(f0.shape, int)
+    halved = np.full(h.shape, prob.order)
     for k in range(MAX_LEVELS):
+        lanes = live.any(axis=1)
         if not lanes.any():
             break
-        vals = {s: np.asarray(prob.fun(s * h, lanes), float).reshape(shape) for s in sides}
+        vals = {s: np.asarray(prob.fun(s * h, lanes), float).reshape(f0.shape) for s in sides}
         evals += len(sides) * (np.ones_like(lanes) if prob.evaluates_all else lanes)
         levels.append(_Level(h.copy(), vals.get(1), vals.get(-1)))
+        if k >= 4:  # stencils reach back at most three levels
+            levels[k - 4] = _Level(levels[k - 4].h, None, None)
         if k == 0:
             typical = _typical(typical, vals.values(), prob)
             for tab in tabs.values():
                 tab.typical = typical
         before = _pick(tabs, "err")
         for tab in tabs.values():
-            t0, n0 = _stencil_row(tab.st, k, levels, f0)
-            tab.push(t0, n0, h, live)
-        stalled = (~(_pick(tabs, "err") <= 0.5 * before) & ~_acceptable(tabs, prob, typical)
-                   & (_pick(tabs, "fresh") >= 3))
+            tab.push(*_stencil_row(tab.st, k, levels, f0), h, live)
+        stalled, good = _stalled(tabs, before), _acceptable(tabs, prob, typical)
         stall = np.where(stalled, stall + 1, 0)
-        searching = ~np.all([np.isfinite(v).all(axis=1) for v in vals.values()], axis=0)
-        live &= ~(_stopping(tabs, prob, typical) & ~searching[:, None])
-        jump = searching | np.any((stall >= STALL) & live, axis=1)
+        idle += stalled & good
+        searching = np.any([live & ~np.isfinite(v) for v in vals.values()], axis=(0, 2))
+        done = _stopping(tabs, prob, typical) | ((idle >= STALL) & good & _ready(tabs))
+        live &= ~(done & ~searching[:, None])
+        jump = searching | np.any((stall >= STALL) & ~good & live, axis=1)
+        jump &= halved >= prob.order - 1  # stencils over several levels need halvings
+        halved = np.where(jump, 0, halved + 1)
         h = np.where(jump, h / JUMP, h / 2.0)
-        live &= (h >= h_min)[:, None]
-        lanes = live.any(axis=1)
-    return _assemble(tabs, prob, f0, typical, evals)
+        live &= (h >= H_MIN * prob.scale)[:, None]
+    with np.errstate(all="ignore"):
+        return _assemble(tabs, prob, f0, typical, evals)
+
+
+def _stalled(tabs: dict, before: np.ndarray) -> np.ndarray:
+    """Entries whose newest row failed to halve the error (after at least three valid
+    rows in a row): round-off has taken over, or the step is still far too large."""
+    return ~(_pick(tabs, "err") <= 0.5 * before) & (_pick(tabs, "fresh") >= 3)
 
 
 def _assemble(tabs: dict, prob: Problem, f0: np.ndarray, typical: np.ndarray,
@@ -331,12 +277,15 @@ def _assemble(tabs: dict, prob: Problem, f0: np.ndarray, typical: np.ndarray,
 
 
 def _kinks(tabs: dict, typical: np.ndarray) -> np.ndarray:
-    """Entries where the forward and backward derivatives clearly disagree."""
-    lt, rt = tabs["left"], tabs["right"]
-    gap = np.abs(lt.best - rt.best)
-    size = np.maximum(np.maximum(np.abs(lt.best), np.abs(rt.best)), typical)
+    """Entries where the forward and backward derivatives clearly disagree, with the
+    central estimate (their mean, at a kink) well between them."""
+    lt, rt, mid = tabs["left"].best, tabs["right"].best, tabs["main"].best
+    gap = np.abs(lt - rt)
+    size = np.maximum(np.maximum(np.abs(lt), np.abs(rt)), typical)
+    between = np.minimum(np.abs(lt - mid), np.abs(rt - mid)) > 0.25 * gap
     with np.errstate(all="ignore"):
-        return (gap > KINK_FACTOR * (lt.err + rt.err)) & (gap > KINK_RTOL * size)
+        clear = (gap > KINK_FACTOR * (tabs["left"].err + tabs["right"].err))
+        return clear & (gap > KINK_RTOL * size) & between
 
 
 def _infinite(tabs: dict, side: np.ndarray, fallback: np.ndarray, value: np.ndarray,

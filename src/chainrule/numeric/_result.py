@@ -26,15 +26,20 @@ STATUSES = ("ok", "inaccurate", "kink", "domain_edge", "nonfinite")
 
 _RANK = {s: i for i, s in enumerate(STATUSES)}
 
-_EXPLAIN = {
-    "inaccurate": "the error estimate {error:.2g} is above the tolerance",
-    "kink": "kink: the one-sided derivatives disagree (left {left:.6g}, right {right:.6g}); "
-            "returned their mean",
-    "domain_edge": "domain edge: f is not finite on one side; returned the one-sided "
-                   "derivative from the other side",
-    "nonfinite": "the value is not finite (f is not finite at the point, or the derivative "
-                 "is infinite)",
-}
+def _explain(status: str, value: float, error: float, left: float, right: float) -> str:
+    """One sentence on what happened to one entry."""
+    if status == "inaccurate":
+        return (f"inaccurate: value {value:.6g} but error estimate {error:.2g}, above the "
+                "tolerance (steps were too coarse or round-off too large)")
+    if status == "kink":
+        return (f"kink: the one-sided derivatives disagree (left {left:.6g}, right "
+                f"{right:.6g}); returned their mean {value:.6g}")
+    if status == "domain_edge":
+        return ("domain edge: f is not finite on one side; returned the one-sided derivative "
+                f"{value:.6g} from the other side (error estimate {error:.2g})")
+    if np.isinf(value):
+        return f"the derivative is infinite ({value:+g}): the estimates grow without bound"
+    return "not finite: f is not finite at the point, or no finite estimate could be formed"
 
 
 class NumericalDerivativeWarning(UserWarning):
@@ -82,8 +87,11 @@ class DerivativeResult:
                     f", status={self.status!r}, evaluations={int(self.evaluations)})")
         stats = np.asarray(self.status).ravel()
         counts = {s: int(np.sum(stats == s)) for s in STATUSES if np.any(stats == s)}
-        return (f"DerivativeResult(shape={np.shape(self.value)}, max error="
-                f"{float(np.nanmax(np.asarray(self.error, float))):.2g}, status={counts})")
+        err = np.asarray(self.error, float)
+        err = err[~np.isnan(err)]
+        worst = float(err.max()) if err.size else np.nan
+        return (f"DerivativeResult(shape={np.shape(self.value)}, max error={worst:.2g}, "
+                f"status={counts})")
 
 
 def combine_status(*statuses: Any) -> Any:
@@ -94,8 +102,9 @@ def combine_status(*statuses: Any) -> Any:
     """
     arrays = np.broadcast_arrays(*[np.asarray(s, dtype=object) for s in statuses])
     ranks = np.max([np.vectorize(_RANK.__getitem__, otypes=[int])(a) for a in arrays], axis=0)
-    out = np.asarray(STATUSES, dtype=object)[ranks]
-    return out if out.ndim else str(out)
+    if np.ndim(ranks) == 0:
+        return STATUSES[int(ranks)]
+    return np.asarray(STATUSES, dtype=object)[ranks]
 
 
 def warn_if_needed(res: DerivativeResult, where: Any, what: str, stacklevel: int = 3) -> None:
@@ -109,10 +118,9 @@ def warn_if_needed(res: DerivativeResult, where: Any, what: str, stacklevel: int
               for k in ("value", "error", "left", "right")}
     lines = []
     for i in bad[:3]:
-        info = {k: (v[i] if v.size > i else v[0]) for k, v in fields.items()}
-        lines.append(f"{what} at {where(int(i))}: {_EXPLAIN[status[i]].format(**info)} "
-                     f"(value {info['value']:.6g}, error estimate {info['error']:.2g})")
+        info = {k: float(v[i] if v.size > i else v[0]) for k, v in fields.items()}
+        lines.append(f"{what} at {where(int(i))}: {_explain(status[i], **info)}")
     more = f" (and {bad.size - 3} more entries)" if bad.size > 3 else ""
     msg = ("; ".join(lines) + more + ". Pass full_output=True to get the value, error "
-           "estimate and status without this warning.")
-    warnings.warn(msg, NumericalDerivativeWarning, stacklevel=stacklevel + 1)
+           "estimate and status without a warning.")
+    warnings.warn(msg, NumericalDerivativeWarning, stacklevel=stacklevel)
