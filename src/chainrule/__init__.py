@@ -6,7 +6,7 @@
 6.0
 """
 
-from . import numpy, testing
+from . import numeric, numpy, testing
 from ._api import (
     derivative,
     elementwise_grad,
@@ -27,6 +27,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EscapedTracerError", "derivative", "elementwise_grad", "grad", "hessian", "hvp",
-    "jacfwd", "jacobian", "jacrev", "jvp", "numpy", "primal_value", "stop_gradient",
+    "jacfwd", "jacobian", "jacrev", "jvp", "numeric", "numpy", "primal_value", "stop_gradient",
     "testing", "tree_flatten", "tree_map", "tree_unflatten", "value_and_grad", "vjp",
 ]

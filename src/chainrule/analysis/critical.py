@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..symbolic.calculus import _symbol, diff, lambdify
-from ..symbolic.expr import Expr, as_expr
+from ..symbolic.expr import Expr, as_expr, walk_postorder
 
 __all__ = ["CriticalPoint", "CriticalPoints", "critical_points"]
 
@@ -58,9 +58,30 @@ def _fmt(point: tuple) -> str:
     return ", ".join(f"{v:.6g}" for v in point)
 
 
+_POLY_OPS = {"add", "subtract", "multiply", "negative"}
+
+
+def _is_polynomial(expr: Expr, x: Expr) -> bool:
+    """Built from x and constants by +, -, *, / by a constant and integer powers >= 0."""
+    for node in walk_postorder(expr):
+        if node.op in ("const", "sym"):
+            continue
+        name = node.op.name
+        if name == "power":
+            n = node.args[1]
+            if not (n.op == "const" and float(n.value).is_integer() and n.value >= 0):
+                return False
+        elif name == "divide":
+            if node.args[1].free_symbols():
+                return False
+        elif name not in _POLY_OPS:
+            return False
+    return expr.free_symbols() <= {x}
+
+
 def _poly_coeffs(expr: Expr, x: Expr, max_degree: int = 50) -> list | None:
     """Coefficients (highest first) if ``expr`` is a polynomial in ``x`` alone."""
-    if expr.free_symbols() - {x}:
+    if not _is_polynomial(expr, x):
         return None
     d, derivs = expr, [expr]
     for _ in range(max_degree + 1):
@@ -71,31 +92,54 @@ def _poly_coeffs(expr: Expr, x: Expr, max_degree: int = 50) -> list | None:
     else:
         return None
     at0 = [float(lambdify(e, [x])(0.0)) for e in derivs]
-    coeffs = [c / math.factorial(k) for k, c in enumerate(at0)]
-    return coeffs[::-1]
+    return [c / math.factorial(k) for k, c in enumerate(at0)][::-1]
 
 
-def _classify_1d(derivs: list, x0: float) -> tuple[str, tuple]:
-    """Second-derivative test, then the first non-vanishing higher derivative."""
+def _scale(fn, x0: float) -> float:
+    """The size of a derivative near ``x0``: thresholds are relative to it."""
+    xs = x0 + np.linspace(-1, 1, 9) * 0.1 * max(1.0, abs(x0))
+    with np.errstate(all="ignore"):
+        vals = np.abs(np.asarray(fn(xs), dtype=float) * np.ones_like(xs))
+    vals = vals[np.isfinite(vals)]
+    return float(vals.max()) if vals.size else 0.0
+
+
+def _classify_1d(derivs: list, x0: float, multiplicity: int = 1) -> tuple[str, tuple]:
+    """The first derivative of f (from the 2nd, or past a root's multiplicity in f') that
+    does not vanish at x0: even order, an extremum by its sign; odd order, an inflection."""
     second = float(derivs[0](x0))
     for order, d in enumerate(derivs, start=2):
+        if order <= multiplicity:
+            continue
         v = float(d(x0))
-        if abs(v) > 1e-9 * max(1.0, abs(x0)):
+        if abs(v) > 1e-7 * _scale(d, x0):
             if order % 2 == 1:
                 return "inflection", (second,)
             return ("minimum" if v > 0 else "maximum"), (second,)
     return "degenerate", (second,)
 
 
+def _cluster(roots: list, tol: float = 1e-3) -> list:
+    """Group numerically split multiple roots: ``(mean, multiplicity)`` per group."""
+    groups: list[list] = []
+    for r in sorted(roots):
+        if groups and abs(r - groups[-1][-1]) <= tol * max(1.0, abs(r)):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return [(float(np.mean(g)), len(g)) for g in groups]
+
+
 def _roots_1d(f1, coeffs, lo: float, hi: float, n: int = 4001) -> tuple[list, bool]:
+    """Candidate roots of f' as ``(x, multiplicity)`` pairs, and whether they are exact."""
     if coeffs is not None:
         while coeffs and coeffs[0] == 0:
             coeffs = coeffs[1:]
         if len(coeffs) <= 1:
             return [], True
         r = np.roots(coeffs)
-        real = r[np.abs(r.imag) <= 1e-7 * np.maximum(1, np.abs(r))].real
-        return sorted({round(float(v), 10) for v in real if lo <= v <= hi}), True
+        real = r[np.abs(r.imag) <= 1e-4 * np.maximum(1, np.abs(r))].real
+        return [(x, m) for x, m in _cluster(list(real)) if lo <= x <= hi], True
     xs = np.linspace(lo, hi, n)
     with np.errstate(all="ignore"):
         ys = np.asarray(f1(xs), dtype=float) * np.ones_like(xs)
@@ -104,7 +148,7 @@ def _roots_1d(f1, coeffs, lo: float, hi: float, n: int = 4001) -> tuple[list, bo
     small = np.abs(ys)
     cands += [xs[i] for i in range(1, n - 1) if small[i] <= small[i - 1] and
               small[i] <= small[i + 1] and small[i] < 1e-3]
-    return cands, False
+    return [(c, 1) for c in cands], False
 
 
 def _newton(g, h, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | None:
@@ -149,23 +193,26 @@ def critical_points(expr: Any, vars: list, box: list, grid: int = 7) -> Critical
 
 def _critical_1d(expr: Expr, x: Expr, f, lo: float, hi: float) -> CriticalPoints:
     d1 = diff(expr, x)
+    if d1.op == "const" and d1.value == 0:
+        return CriticalPoints([], False, "f' is identically zero: f is constant, so every "
+                              "point of the interval is critical", [x])
     higher, d = [], d1
-    for _ in range(5):
+    for _ in range(6):
         d = diff(d, x)
         higher.append(lambdify(d, [x]))
     f1 = lambdify(d1, [x])
     cands, exact = _roots_1d(f1, _poly_coeffs(d1, x), lo, hi)
-    roots = []
-    for c in cands:
+    roots: list[tuple] = []
+    for c, mult in cands:
         r = c if exact else _newton(lambda v: np.atleast_1d(f1(v[0])),
                                     lambda v: np.atleast_2d(higher[0](v[0])),
                                     np.array([c]), np.array([lo]), np.array([hi]))
         r = None if r is None else float(np.atleast_1d(r)[0])
-        if r is not None and all(abs(r - q) > 1e-7 * max(1, abs(r)) for q in roots):
-            roots.append(r)
+        if r is not None and all(abs(r - q) > 1e-7 * max(1, abs(r)) for q, _ in roots):
+            roots.append((r, mult))
     points = []
-    for r in sorted(roots):
-        kind, eig = _classify_1d(higher, r)
+    for r, mult in sorted(roots):
+        kind, eig = _classify_1d(higher, r, mult)
         points.append(CriticalPoint((r + 0.0,), float(f(r)), kind, eig))
     note = ("complete: f' is a polynomial, and all its real roots in the interval were found"
             if exact else "numerical search: f' scanned at 4001 points and refined by Newton's "

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from ..symbolic.calculus import _symbol, diff, evaluate, subs
 from ..symbolic.expr import Const, Expr, as_expr
 from ..symbolic.simplify import canonical_add, canonical_mul, canonical_pow, simplify
@@ -43,11 +45,22 @@ def tangent(expr: Any, var: Any, at: Any) -> Tangent:
     """The tangent line (the linear approximation) of ``expr`` at ``var = at``."""
     expr, x = as_expr(expr), _symbol(var)
     a = _exact(at)
-    y0 = subs(expr, {x: a})
-    slope = subs(diff(expr, x), {x: a})
+    y0 = _defined(subs(expr, {x: a}), "f", at)
+    slope = _defined(subs(diff(expr, x), {x: a}), "f'", at)
     shift = canonical_add(x, canonical_mul(Const(-1), a))
     line = canonical_add(y0, canonical_mul(slope, shift))
     return Tangent(_value(a), _value(y0), _value(slope), line)
+
+
+def _defined(e: Expr, what: str, at: Any) -> Expr:
+    """``e`` (a value at the point) if it is finite; otherwise a clear error."""
+    if e.free_symbols():  # other variables are left: nothing to check yet
+        return e
+    with np.errstate(all="ignore"):
+        v = float(evaluate(e))
+    if not np.isfinite(v):
+        raise ValueError(f"{what} is not defined (or not finite) at {at}")
+    return e
 
 
 def _value(e: Expr) -> Any:
@@ -70,7 +83,7 @@ def taylor(expr: Any, var: Any, at: Any = 0, order: int = 3) -> Expr:
         if k:
             d = diff(d, x)
             fact *= k
-        coeff = subs(d, {x: a})
+        coeff = _defined(subs(d, {x: a}), f"the derivative of order {k}" if k else "f", at)
         terms.append(canonical_mul(coeff, Const(Fraction(1, fact)),
                                    canonical_pow(shift, Const(k))))
     return canonical_add(*terms)

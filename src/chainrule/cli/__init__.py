@@ -61,14 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
 _VALUE_OPTIONS = {"--box", "--at", "--wrt", "--vars", "--order", "--x", "--y"}
 
 
-def _join_negative_values(argv: list[str]) -> list[str]:
-    """``--box -2:2`` would read ``-2:2`` as an option: write it ``--box=-2:2``."""
+def _protect_minus(argv: list[str]) -> list[str]:
+    """argparse takes anything starting with '-' for an option. ``--box -2:2`` becomes
+    ``--box=-2:2``, and a formula such as ``-x^2`` gets a leading space (which the formula
+    parser ignores), so that both are read as values."""
     out: list[str] = []
     it = iter(argv)
     for a in it:
         if a in _VALUE_OPTIONS:
             nxt = next(it, None)
             out.append(a if nxt is None else f"{a}={nxt}")
+        elif a.startswith("-") and not a.startswith("--") and a != "-h":
+            out.append(" " + a)
         else:
             out.append(a)
     return out
@@ -77,7 +81,7 @@ def _join_negative_values(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser().parse_args(_join_negative_values(argv))
+    args = build_parser().parse_args(_protect_minus(argv))
     try:
         out = COMMANDS[args.command](args)
     except ParseError as err:

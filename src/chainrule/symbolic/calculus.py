@@ -132,8 +132,19 @@ def subs(expr: Any, mapping: dict) -> Expr:
     return simplify(done[id(expr)])
 
 
+def _as_float(v: Any) -> Any:
+    """Integer inputs are evaluated as floats (as x**-2 at x = 2 should be 0.25)."""
+    if isinstance(v, (bool, int, np.integer)):
+        return float(v)
+    if isinstance(v, np.ndarray) and not np.issubdtype(v.dtype, np.inexact):
+        return v.astype(float)
+    if isinstance(v, (list, tuple)):
+        return np.asarray(v, dtype=float)
+    return v
+
+
 def _number(v: Any) -> Any:
-    return float(v) if isinstance(v, Fraction) else v
+    return float(v) if isinstance(v, (int, Fraction)) else v
 
 
 def evaluate(expr: Any, values: dict | None = None, **kwargs: Any) -> Any:
@@ -146,7 +157,7 @@ def evaluate(expr: Any, values: dict | None = None, **kwargs: Any) -> Any:
     values = {**(values or {}), **kwargs}
     env = {}
     for k, v in values.items():
-        env[id(_symbol(k))] = v
+        env[id(_symbol(k))] = _as_float(v)
     out: dict[int, Any] = {}
     for node in walk_postorder(expr):
         if node.op == "const":

@@ -247,6 +247,8 @@ def _fold(prim: Primitive, args: tuple, params: dict) -> Expr | None:
         special = _SPECIAL.get((name, vals[0])) if len(vals) == 1 else None
         if special is not None:
             return Const(special)
+        if name in ("sqrt", "cbrt") and vals[0] >= 0:  # exact roots: sqrt(4) = 2
+            return _fold_power(vals[0], Fraction(1, 2 if name == "sqrt" else 3))
         if name in ("sign", "floor", "ceil", "absolute", "trunc"):
             return Const(prim.impl(float(vals[0])))
         return None

@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -38,7 +39,9 @@ def _convert_node(sp, name: str, args: list) -> Any:
     simple = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b,
               "multiply": lambda a, b: a * b, "divide": lambda a, b: a / b,
               "power": lambda a, b: a ** b, "negative": lambda a: -a,
-              "sqrt": sp.sqrt, "cbrt": sp.cbrt, "exp": sp.exp,
+              "sqrt": sp.sqrt, "exp": sp.exp,
+              "cbrt": lambda a: sp.Piecewise((-(-a) ** sp.Rational(1, 3), a < 0),
+                                             (a ** sp.Rational(1, 3), True)),  # real root
               "expm1": lambda a: sp.exp(a) - 1, "log1p": lambda a: sp.log(1 + a),
               "log2": lambda a: sp.log(a, 2), "log10": lambda a: sp.log(a, 10),
               "exp2": lambda a: 2 ** a, "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
@@ -86,8 +89,15 @@ def from_sympy(obj: Any) -> Expr:
         return Const(float(obj))
     if obj is sp.E:
         return make(prims["exp"], (Const(1),), {})
+    if obj is sp.pi:
+        return Const(math.pi)  # as parse("pi"): pi has no exact form here
     if obj.is_Number:
         return Const(float(obj))
+    if isinstance(obj, sp.Piecewise):  # the real cube root, as to_sympy writes it
+        last, cond = obj.args[-1]
+        if cond == sp.true and isinstance(last, sp.Pow) and last.exp == sp.Rational(1, 3):
+            return make(prims["cbrt"], (from_sympy(last.base),), {})
+        raise ValueError(f"cannot convert the piecewise expression {obj}")
     args = [from_sympy(a) for a in obj.args]
     if isinstance(obj, (sp.Add, sp.Mul)):
         prim = prims["add" if isinstance(obj, sp.Add) else "multiply"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..core import Primitive
-from .expr import Expr, walk_postorder
+from .expr import Const, Expr, walk_postorder
 
 __all__ = ["to_str", "latex", "to_str_shared", "sizes"]
 
@@ -63,14 +63,15 @@ def _factors(e: Expr) -> tuple[list, list]:
     """Numerator and denominator factors of a chain of products and quotients."""
     from .expr import Const
     name = _opname(e)
-    if name == "multiply":
+    if name in ("multiply", "divide"):
         n1, d1 = _factors(e.args[0])
         n2, d2 = _factors(e.args[1])
-        return n1 + n2, d1 + d2
-    if name == "divide":
-        n1, d1 = _factors(e.args[0])
-        n2, d2 = _factors(e.args[1])
-        return n1 + d2, d1 + n2
+        num, den = (n1 + n2, d1 + d2) if name == "multiply" else (n1 + d2, d1 + n2)
+        def is_one(f: Expr) -> bool:
+            return f.op == "const" and f.value == 1
+
+        # x*(1/y) is x/y, not x*1/y
+        return [f for f in num if not is_one(f)], [f for f in den if not is_one(f)]
     if name == "power" and e.args[1].op == "const" and e.args[1].value < 0:
         from .expr import make
         exp = -e.args[1].value
@@ -107,10 +108,12 @@ class _Printer:
         neg = _negated(e)
         if neg is not None:
             return "-" + self.wrap(neg, MUL), NEG
-        if name in ("multiply", "divide", "power") and _factors(e)[1]:
-            return self.fraction(*_factors(e)), MUL
-        if name == "multiply":
-            return self.product(_factors(e)[0]), MUL
+        if name in ("multiply", "divide", "power"):
+            num, den = _factors(e)
+            if den:
+                return self.fraction(num, den), MUL
+            if name != "power":
+                return self.product(num or [Const(1)]), MUL
         if name == "power":
             return self.power(e.args[0], e.args[1]), POW
         if name in _COMPARE:
@@ -193,8 +196,9 @@ class _Latex(_Printer):
         return "".join(out)
 
     def fraction(self, num: list, den: list) -> str:
-        top = self.product(num) if num else "1"
-        return rf"\frac{{{top}}}{{{self.product(den)}}}"
+        top = (self(num[0]) if len(num) == 1 else self.product(num)) if num else "1"
+        bottom = self(den[0]) if len(den) == 1 else self.product(den)
+        return rf"\frac{{{top}}}{{{bottom}}}"
 
     def power(self, base: Expr, exp: Expr) -> str:
         if exp.op == "const" and exp.value == Fraction(1, 2):

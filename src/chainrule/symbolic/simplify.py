@@ -68,28 +68,69 @@ def _split_coeff(e: Expr) -> tuple:
     return 1, e
 
 
-def _sum_parts(e: Expr) -> tuple:
-    """``(constant, {term: coefficient})`` of a canonical expression."""
+def _flat_sum(e: Expr) -> tuple:
+    """``(constant, {term: coefficient})`` of ``e`` flattened through every ``add``.
+
+    Derived from the structure alone (the cache only memoizes it), so a node means the
+    same whichever path built it first.
+    """
     if e.op == "const":
         return e.value, {}
     c = _cache(e)
-    if "sum" in c and len(c["sum"][1]) <= FLAT_MAX:
+    if "sum" in c:
         return c["sum"]
-    coeff, rest = _split_coeff(e)
-    return 0, {rest: coeff}
+    if e.op is _ADD:
+        const, terms = _flat_sum(e.args[0])
+        const2, terms2 = _flat_sum(e.args[1])
+        terms = dict(terms)
+        for t, k in terms2.items():
+            terms[t] = _num_add(terms.get(t, 0), k)
+        out = (_num_add(const, const2), terms)
+    else:
+        coeff, rest = _split_coeff(e)
+        out = (0, {rest: coeff})
+    c["sum"] = out
+    return out
+
+
+def _sum_parts(e: Expr) -> tuple:
+    """The parts of ``e`` as a sum; a sum of more than FLAT_MAX terms stays one term."""
+    const, terms = _flat_sum(e)
+    if len(terms) > FLAT_MAX:
+        coeff, rest = _split_coeff(e)
+        return 0, {rest: coeff}
+    return const, terms
+
+
+def _flat_prod(e: Expr) -> tuple:
+    """``(coefficient, {base: exponent})`` of ``e`` flattened through every ``multiply``."""
+    if e.op == "const":
+        return e.value, {}
+    c = _cache(e)
+    if "prod" in c:
+        return c["prod"]
+    if e.op is _MUL:
+        coeff, factors = _flat_prod(e.args[0])
+        coeff2, factors2 = _flat_prod(e.args[1])
+        factors = dict(factors)
+        for b, x in factors2.items():
+            factors[b] = _add_exponent(factors[b], x) if b in factors else x
+        out = (_num_mul(coeff, coeff2), factors)
+    elif e.op is _POW:
+        b, x = e.args
+        out = (1, {b: x.value if x.op == "const" else x})
+    else:
+        out = (1, {e: 1})
+    c["prod"] = out
+    return out
 
 
 def _prod_parts(e: Expr) -> tuple:
-    """``(coefficient, {base: exponent})`` of a canonical expression."""
-    if e.op == "const":
-        return e.value, {}
-    c = _cache(e)
-    if "prod" in c and len(c["prod"][1]) <= FLAT_MAX:
-        return c["prod"]
-    if e.op is _POW:
-        b, x = e.args
-        return 1, {b: x.value if x.op == "const" else x}
-    return 1, {e: 1}
+    """The parts of ``e`` as a product; one of more than FLAT_MAX factors stays whole."""
+    coeff, factors = _flat_prod(e)
+    if len(factors) > FLAT_MAX:
+        return 1, {e: 1}
+    return coeff, factors
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,7 +206,8 @@ def _scaled(coeff, term: Expr) -> Expr:
         return term
     if term.op == "const":
         return Const(_num_mul(coeff, term.value))
-    return make(_MUL, (Const(coeff), term), {})
+    inner, factors = _prod_parts(term)
+    return _build_product(_num_mul(coeff, inner), factors)
 
 
 def _build_sum(const, terms: dict) -> Expr:
@@ -179,9 +221,7 @@ def _build_sum(const, terms: dict) -> Expr:
     if const != 0:
         pos = sum(1 for t, _ in keyed if _term_key(t) < (1,))
         pieces.insert(pos, Const(const))
-    out = _chain(_ADD, pieces)
-    _cache(out)["sum"] = (const, dict(items))
-    return out
+    return _chain(_ADD, pieces)
 
 
 def _build_product(coeff, factors: dict) -> Expr:
@@ -195,13 +235,7 @@ def _build_product(coeff, factors: dict) -> Expr:
     pieces = [b if (not isinstance(x, Expr) and x == 1) else
               make(_POW, (b, x if isinstance(x, Expr) else Const(x)), {}) for b, x in items]
     rest = _chain(_MUL, pieces)
-    if len(pieces) > 1:
-        _cache(rest)["prod"] = (1, dict(items))
-    if coeff == 1:
-        return rest
-    out = make(_MUL, (Const(coeff), rest), {})
-    _cache(out)["prod"] = (coeff, dict(items))
-    return out
+    return rest if coeff == 1 else make(_MUL, (Const(coeff), rest), {})
 
 
 def _add_exponent(a, b):
@@ -307,14 +341,15 @@ def simplify(e: Expr) -> Expr:
             continue
         c = _cache(node)
         if "canon" in c:
-            done[id(node)] = c["canon"]
+            canon = c["canon"]
+            done[id(node)] = node if canon is True else canon
             continue
         if not ready:
             stack.append((node, True))
             stack.extend((a, False) for a in node.args if id(a) not in done)
             continue
         result = _canon(node, [done[id(a)] for a in node.args])
-        c["canon"] = result
-        _cache(result)["canon"] = result
+        c["canon"] = True if result is node else result
+        _cache(result)["canon"] = True  # a marker, not the node: no reference cycle
         done[id(node)] = result
     return done[id(e)]
