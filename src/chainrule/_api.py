@@ -60,8 +60,8 @@ def _as_float_leaf(x: Any, fname: str, where: str) -> Any:
     if not isinstance(x, (Tracer, np.ndarray, np.generic)):
         x = np.asarray(x)
     kind = _dtype(x)
-    if not np.issubdtype(kind, np.floating):
-        what = "complex" if np.issubdtype(kind, np.complexfloating) else str(kind)
+    if kind.kind != "f":
+        what = "complex" if kind.kind == "c" else str(kind)
         raise TypeError(
             f"{fname} needs real floating-point inputs, but {where} has dtype {what} "
             f"({_brief(given)}). Pass floats instead, e.g. 3.0 rather than 3, or "
@@ -107,6 +107,9 @@ def _like(ct: Any, x: Any) -> Any:
     """Shape and dtype a cotangent (or tangent) like the input ``x`` it belongs to."""
     if ct is None:
         ct = np.zeros(_shape(x), _dtype(x))
+    elif ct.__class__ is np.ndarray and x.__class__ is np.ndarray and \
+            ct.dtype == x.dtype and ct.shape == x.shape:
+        return ct
     if isinstance(ct, Tracer):
         return ct if _shape(ct) == _shape(x) else cnp.broadcast_to(ct, _shape(x))
     arr = np.asarray(ct, dtype=_dtype(x))

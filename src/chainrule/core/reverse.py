@@ -79,6 +79,9 @@ class ReverseTracer(Tracer):
         self.node = node
 
 
+_KEEP_BYTES = 1 << 14
+
+
 def _forget(vals: tuple) -> tuple:
     return tuple(Saved(v.shape, v.dtype) if v.__class__ is np.ndarray else v for v in vals)
 
@@ -131,8 +134,8 @@ class ReverseTrace(Trace):
             return ans
         saved = vals
         if not prim.save_args:
-            for v in vals:
-                if v.__class__ is np.ndarray:
+            for v in vals:  # small arrays cost less to keep than to replace
+                if v.__class__ is np.ndarray and v.nbytes > _KEEP_BYTES:
                     saved = _forget(vals)
                     break
         node = [prim, saved, params, parents, ans if prim.save_ans else None, None]

@@ -35,6 +35,8 @@ __all__ = [
 def _axes(axis: Any, nd: int) -> tuple:
     if axis is None:
         return tuple(range(nd))
+    if axis.__class__ is int and -nd <= axis < nd:
+        return (axis % nd,)
     return tuple(sorted(normalize_axis_tuple(axis, nd)))
 
 
