@@ -80,6 +80,7 @@ class ReverseTracer(Tracer):
 
 
 _KEEP_BYTES = 1 << 14
+_ndarray = np.ndarray
 
 
 def _forget(vals: tuple) -> tuple:
@@ -133,9 +134,9 @@ class ReverseTrace(Trace):
         if prim.vjp is None:
             return ans
         saved = vals
-        if not prim.save_args:
+        if not prim.save_args and ans.__class__ is not float:  # a float came from scalars
             for v in vals:  # small arrays cost less to keep than to replace
-                if v.__class__ is np.ndarray and v.nbytes > _KEEP_BYTES:
+                if v.__class__ is _ndarray and v.nbytes > _KEEP_BYTES:
                     saved = _forget(vals)
                     break
         node = [prim, saved, params, parents, ans if prim.save_ans else None, None]
