@@ -1,6 +1,5 @@
 """Tangent lines, Taylor polynomials, implicit derivatives and critical points."""
 
-import gc
 import math
 
 import numpy as np
@@ -17,15 +16,6 @@ from chainrule.analysis import (
     taylor,
 )
 from chainrule.symbolic import diff, evaluate, parse, simplify, to_sympy
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage():
-    """Start from the live expression graph only. Canonical nodes refer to themselves
-    through their cache, so they outlive their last use until the cyclic collector runs,
-    and what simplify returns depends on which of them are still alive (a bug: see the
-    xfail tests in tests/symbolic/test_symbolic_tools.py)."""
-    gc.collect()
 
 
 def canon(text):

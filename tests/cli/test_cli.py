@@ -1,6 +1,5 @@
 """The ``chainrule`` command line: each subcommand's output, and its errors."""
 
-import gc
 import os
 import subprocess
 import sys
@@ -12,14 +11,6 @@ from chainrule.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture(autouse=True)
-def _collect_garbage():
-    """Start from the live expression graph only. Canonical nodes refer to themselves
-    through their cache, so they outlive their last use until the cyclic collector runs,
-    and what simplify returns depends on which of them are still alive (a bug: see the
-    xfail tests in tests/symbolic/test_symbolic_tools.py)."""
-    gc.collect()
 
 
 def run(capsys, *argv):

@@ -7,7 +7,6 @@ unexpanded products...), and (c) numerically at three points of the domain, agai
 answer and against SymPy's own derivative.
 """
 
-import gc
 import math
 
 import pytest
@@ -31,14 +30,6 @@ GT1 = (1.3, 2.0, 3.5)
 MIXED = (-1.5, -0.4, 0.8)
 SMALL = (0.1, 0.3, 0.45)
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _collect_garbage():
-    """Start from the live expression graph only. Canonical nodes refer to themselves
-    through their cache, so they outlive their last use until the cyclic collector runs,
-    and what simplify returns depends on which of them are still alive (a bug: see the
-    xfail tests in tests/symbolic/test_symbolic_tools.py)."""
-    gc.collect()
 
 
 def D(f, expected, var="x", order=1, xs=X01, how="is"):  # noqa: N802

@@ -2,7 +2,6 @@
 evaluation, gradients, SymPy conversion, and the canonical form's independence of history.
 """
 
-import gc
 import math
 import re
 
@@ -31,15 +30,6 @@ from chainrule.symbolic import (
     to_str_shared,
     to_sympy,
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _collect_garbage():
-    """Start from the live expression graph only. Canonical nodes refer to themselves
-    through their cache, so they outlive their last use until the cyclic collector runs,
-    and what simplify returns depends on which of them are still alive (a bug: see the
-    xfail tests in tests/symbolic/test_symbolic_tools.py)."""
-    gc.collect()
 
 
 def _close(a, b, tol=1e-9):
