@@ -1,0 +1,200 @@
+"""K-means clustering: Lloyd's algorithm with k-means++ initialization, and its Newton view.
+
+With the labels fixed, the within-cluster sum of squares
+``J(C) = sum_i ||x_i - c_{l_i}||²`` has gradient ``2 n_k (c_k - mean_k)`` in centroid
+``c_k`` and a block-diagonal Hessian ``2 n_k I``. One Newton step,
+``c_k - (2 n_k)^{-1} * 2 n_k (c_k - mean_k) = mean_k``, lands exactly on the cluster mean:
+Lloyd's centroid update *is* a Newton step on ``J`` (exact, since ``J`` is quadratic in
+``C``). :func:`kmeans_newton_step` takes it with chainrule's gradient; the tests check the
+Hessian with chainrule's ``hessian``.
+
+>>> import numpy as np
+>>> X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 10.0], [10.0, 11.0]])
+>>> km = KMeans(n_clusters=2, random_state=0).fit(X)
+>>> sorted(km.cluster_centers_.tolist()), float(km.inertia_)
+([[0.0, 0.5], [10.0, 10.5]], 1.0)
+>>> kmeans_newton_step(X, np.zeros((2, 2)), np.array([0, 0, 1, 1])).tolist()
+[[0.0, 0.5], [10.0, 10.5]]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import numpy as cnp
+from .._api import grad
+from ._base import BaseModel, check_X
+
+__all__ = ["KMeans", "kmeans_objective", "kmeans_objective_gradient", "kmeans_newton_step",
+           "kmeans_plusplus"]
+
+
+def kmeans_objective(X: np.ndarray, centers: Any, labels: np.ndarray) -> Any:
+    """``sum_i ||X[i] - centers[labels[i]]||²``, differentiable in ``centers``."""
+    diff = X - centers[np.asarray(labels)]
+    return cnp.sum(diff * diff)
+
+
+def kmeans_objective_gradient(X: np.ndarray, centers: np.ndarray,
+                              labels: np.ndarray) -> np.ndarray:
+    """The gradient of :func:`kmeans_objective` in ``centers``, by chainrule:
+    row ``k`` is ``2 n_k (c_k - mean_k)`` (zero for an empty cluster)."""
+    return grad(kmeans_objective, argnums=1)(np.asarray(X, np.float64),
+                                            np.asarray(centers, np.float64), labels)
+
+
+def kmeans_newton_step(X: np.ndarray, centers: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """One Newton step on :func:`kmeans_objective`: ``c_k - g_k / (2 n_k)`` with the
+    gradient from chainrule and the Hessian ``2 n_k I``; equals Lloyd's update (the
+    cluster means). Empty clusters keep their centre."""
+    centers = np.asarray(centers, np.float64)
+    g = kmeans_objective_gradient(X, centers, labels)
+    counts = np.bincount(labels, minlength=len(centers)).astype(np.float64)
+    safe = np.where(counts > 0, 2.0 * counts, 1.0)
+    return centers - g / safe[:, None]
+
+
+def _sq_distances(X: np.ndarray, centers: np.ndarray, x_sq: np.ndarray) -> np.ndarray:
+    d = x_sq[:, None] - 2.0 * (X @ centers.T) + (centers * centers).sum(axis=1)[None, :]
+    return np.maximum(d, 0.0)
+
+
+def kmeans_plusplus(X: np.ndarray, n_clusters: int, rng: np.random.Generator) -> np.ndarray:
+    """k-means++ seeding (greedy, with ``2 + log k`` candidates per centre, as
+    scikit-learn): each new centre is drawn with probability proportional to the squared
+    distance to the nearest centre chosen so far."""
+    n = len(X)
+    x_sq = (X * X).sum(axis=1)
+    trials = 2 + int(np.log(n_clusters))
+    centers = [X[rng.integers(n)]]
+    closest = _sq_distances(X, np.array(centers), x_sq)[:, 0]
+    for _ in range(1, n_clusters):
+        total = closest.sum()
+        if total <= 0:  # every point already is a centre
+            centers.append(X[rng.integers(n)])
+            continue
+        cand = np.searchsorted(np.cumsum(closest), rng.uniform(0, total, trials))
+        cand = np.minimum(cand, n - 1)
+        d = np.minimum(closest[None, :], _sq_distances(X, X[cand], x_sq).T)
+        best = int(np.argmin(d.sum(axis=1)))
+        centers.append(X[cand[best]])
+        closest = d[best]
+    return np.array(centers)
+
+
+def _update_centers(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
+                    dist: np.ndarray) -> np.ndarray:
+    """Cluster means; an empty cluster takes the point farthest from its centre."""
+    k = len(centers)
+    counts = np.bincount(labels, minlength=k)
+    sums = np.zeros_like(centers)
+    np.add.at(sums, labels, X)
+    new = sums / np.maximum(counts, 1)[:, None]
+    far = np.argsort(-dist[np.arange(len(X)), labels])
+    for j, c in enumerate(np.flatnonzero(counts == 0)):
+        new[c] = X[far[j]]
+    return new
+
+
+def _lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int, tol: float) -> tuple:
+    """Lloyd iterations; returns ``(centers, labels, inertia, n_iter, inertia history)``."""
+    x_sq = (X * X).sum(axis=1)
+    history: list[float] = []
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+        dist = _sq_distances(X, centers, x_sq)
+        labels = dist.argmin(axis=1)
+        history.append(float(dist[np.arange(len(X)), labels].sum()))
+        new = _update_centers(X, labels, centers, dist)
+        shift = float(((new - centers) ** 2).sum())
+        centers = new
+        if shift <= tol:
+            break
+    dist = _sq_distances(X, centers, x_sq)
+    labels = dist.argmin(axis=1)
+    inertia = float(((X - centers[labels]) ** 2).sum())
+    return centers, labels, inertia, n_iter, history
+
+
+class KMeans(BaseModel):
+    """K-means clustering by Lloyd's algorithm.
+
+    Args:
+        n_clusters: the number of clusters.
+        init: ``"k-means++"``, ``"random"`` (distinct samples) or an array of centres.
+        n_init: runs from different seeds, the best (lowest inertia) kept; ``"auto"`` is
+            1 for k-means++ or given centres and 10 for ``"random"``.
+        max_iter: the most Lloyd iterations per run.
+        tol: stop when the squared centre shift is at most ``tol`` times the mean feature
+            variance (scikit-learn's convention).
+        random_state: seed.
+
+    Fitted attributes: ``cluster_centers_``, ``labels_``, ``inertia_`` (the within-cluster
+    sum of squares), ``n_iter_``, ``loss_history_`` (inertia per iteration of the best
+    run), ``n_features_in_``.
+    """
+
+    def __init__(self, n_clusters: int = 8, init: Any = "k-means++", n_init: Any = "auto",
+                 max_iter: int = 300, tol: float = 1e-4, random_state: int | None = 0):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    def _initial(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if isinstance(self.init, str):
+            if self.init == "k-means++":
+                return kmeans_plusplus(X, self.n_clusters, rng)
+            if self.init == "random":
+                return X[rng.choice(len(X), self.n_clusters, replace=False)].copy()
+            raise ValueError(f"init must be 'k-means++', 'random' or an array, got "
+                             f"{self.init!r}")
+        centers = check_X(self.init, "init")
+        if centers.shape != (self.n_clusters, X.shape[1]):
+            raise ValueError(f"init has shape {centers.shape}, expected "
+                             f"{(self.n_clusters, X.shape[1])} (n_clusters, n_features)")
+        return centers.copy()
+
+    def fit(self, X: Any, y: Any = None) -> KMeans:
+        """Cluster ``X`` (n_samples, n_features); ``y`` is ignored. Returns self."""
+        X = check_X(X)
+        if not (isinstance(self.n_clusters, (int, np.integer)) and
+                1 <= self.n_clusters <= len(X)):
+            raise ValueError(f"n_clusters={self.n_clusters!r} must be an integer between 1 "
+                             f"and n_samples={len(X)} (X has shape {X.shape})")
+        n_init = self.n_init
+        if n_init == "auto":
+            n_init = 10 if isinstance(self.init, str) and self.init == "random" else 1
+        rng = np.random.default_rng(self.random_state)
+        tol = self.tol * float(np.mean(X.var(axis=0)))
+        best = None
+        for _ in range(int(n_init)):
+            run = _lloyd(X, self._initial(X, rng), self.max_iter, tol)
+            if best is None or run[2] < best[2]:
+                best = run
+        (self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_,
+         self.loss_history_) = best
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
+        """``fit(X).labels_``."""
+        return self.fit(X).labels_
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Euclidean distances from each sample to each centre, ``(n, n_clusters)``."""
+        X = self._check_predict_X(X, "cluster_centers_")
+        return np.sqrt(_sq_distances(X, self.cluster_centers_, (X * X).sum(axis=1)))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The index of the nearest centre for each sample."""
+        return self.transform(X).argmin(axis=1)
+
+    def score(self, X: Any, y: Any = None) -> float:
+        """Minus the within-cluster sum of squares of ``X`` (higher is better)."""
+        X = self._check_predict_X(X, "cluster_centers_")
+        return -float(((X - self.cluster_centers_[self.predict(X)]) ** 2).sum())
