@@ -128,8 +128,11 @@ def _two_loop(g: np.ndarray, s_list: list, y_list: list) -> np.ndarray:
 def lbfgs(value_and_grad: ValueGrad, x0: np.ndarray, max_iter: int = 100, tol: float = 1e-8,
           memory: int = 10, fun: Callable[[np.ndarray], float] | None = None) -> Solution:
     """Limited-memory BFGS with Armijo backtracking; the gradients come from chainrule.
-    ``fun`` (the loss alone, cheaper than with its gradient) serves the line search."""
-    fun = fun if fun is not None else (lambda z: float(value_and_grad(z)[0]))
+
+    The line search evaluates the loss and its gradient together, so an accepted step
+    (usually the first, full one) costs one evaluation. ``fun`` is accepted for
+    compatibility and not needed.
+    """
     x = np.array(x0, dtype=np.float64)
     sol = Solution(x)
     s_list: list = []
@@ -143,10 +146,10 @@ def lbfgs(value_and_grad: ValueGrad, x0: np.ndarray, max_iter: int = 100, tol: f
         d = _two_loop(g, s_list, y_list)
         if g @ d >= 0:
             s_list, y_list, d = [], [], -g
-        x_new, _ = _backtrack(fun, x, f, g, d)
-        if np.array_equal(x_new, x):
+        step = _armijo_with_gradient(value_and_grad, x, f, g @ d, d)
+        if step is None:  # no decrease possible in floating point
             break
-        f_new, g_new = value_and_grad(x_new)
+        x_new, f_new, g_new = step
         s, y = x_new - x, g_new - g
         if s @ y > 1e-12 * np.sqrt((s @ s) * (y @ y)):
             s_list, y_list = (s_list + [s])[-memory:], (y_list + [y])[-memory:]
@@ -154,3 +157,19 @@ def lbfgs(value_and_grad: ValueGrad, x0: np.ndarray, max_iter: int = 100, tol: f
         sol.n_iter += 1
     sol.x = x
     return sol
+
+
+def _armijo_with_gradient(value_and_grad: ValueGrad, x: np.ndarray, f: float, slope: float,
+                          d: np.ndarray, max_halvings: int = 40) -> tuple | None:
+    """The first of t = 1, 1/2, 1/4... with sufficient decrease, and the value and
+    gradient there; None if even tiny steps do not decrease f."""
+    t = 1.0
+    for _ in range(max_halvings):
+        x_new = x + t * d
+        if np.array_equal(x_new, x):
+            return None
+        f_new, g_new = value_and_grad(x_new)
+        if np.isfinite(f_new) and f_new <= f + 1e-4 * t * slope:
+            return x_new, f_new, g_new
+        t *= 0.5
+    return None

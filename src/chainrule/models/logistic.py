@@ -36,18 +36,25 @@ _SOLVERS = ("newton", "lbfgs", "gd")
 
 
 def binary_objective(theta: Any, Xa: np.ndarray, y: np.ndarray, mask: np.ndarray,
-                     lam: float) -> Any:
-    """Mean log-loss of ``sigmoid(Xa @ theta)`` plus ``lam/2 * sum(mask * theta²)``."""
-    z = Xa @ theta
-    return cnp.mean(cnp.softplus(z) - y * z) + 0.5 * lam * cnp.sum(mask * theta * theta)
+                     lam: float, intercept: bool = False) -> Any:
+    """Mean log-loss of ``sigmoid(Xa @ theta)`` plus ``lam/2 * sum(mask * theta²)``.
+
+    With ``intercept``, the last entry of ``theta`` is an intercept added to ``Xa @ w``
+    (no column of ones is stacked onto the data, which would copy it).
+    """
+    z = Xa @ theta[:-1] + theta[-1] if intercept else Xa @ theta
+    data = (cnp.sum(cnp.softplus(z)) - y @ z) / len(y)
+    return data + 0.5 * lam * cnp.sum(mask * theta * theta)
 
 
 def multinomial_objective(theta: Any, Xa: np.ndarray, Y: np.ndarray, mask: np.ndarray,
-                          lam: float) -> Any:
+                          lam: float, intercept: bool = False) -> Any:
     """Mean cross-entropy of ``softmax(Xa @ W.T)`` (``W`` is ``theta`` as a
-    ``(n_classes, n_columns)`` matrix, ``Y`` one-hot) plus ``lam/2 * sum(mask * W²)``."""
-    W = cnp.reshape(theta, (Y.shape[1], Xa.shape[1]))
-    logp = cnp.log_softmax(Xa @ W.T, axis=1)
+    ``(n_classes, n_columns)`` matrix, ``Y`` one-hot) plus ``lam/2 * sum(mask * W²)``;
+    with ``intercept`` the last column of ``W`` is the intercepts."""
+    W = cnp.reshape(theta, (Y.shape[1], Xa.shape[1] + int(intercept)))
+    z = Xa @ W[:, :-1].T + W[:, -1] if intercept else Xa @ W.T
+    logp = cnp.log_softmax(z, axis=1)
     return -cnp.sum(Y * logp) / Xa.shape[0] + 0.5 * lam * cnp.sum(mask * W * W)
 
 
@@ -133,14 +140,14 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         self.classes_, idx = encode_labels(y)
         k = len(self.classes_)
         softmax = k > 2 or self.multi_class == "multinomial"
-        Xa = np.hstack([X, np.ones((len(X), 1))]) if self.fit_intercept else X
-        mask = np.ones(Xa.shape[1])
+        columns = X.shape[1] + int(self.fit_intercept)
+        mask = np.ones(columns)
         if self.fit_intercept:
             mask[-1] = 0.0
         lam = 1.0 / (self.C * len(X)) if self.penalty == "l2" else 0.0
         target = np.eye(k)[idx] if softmax else idx.astype(np.float64)
-        sol = self._solve(Xa, target, mask, lam, k if softmax else 0)
-        W = sol.x.reshape(k if softmax else 1, Xa.shape[1])
+        sol = self._solve(X, target, mask, lam, k if softmax else 0)
+        W = sol.x.reshape(k if softmax else 1, columns)
         d = X.shape[1]
         self.coef_ = W[:, :d].copy()
         self.intercept_ = W[:, d].copy() if self.fit_intercept else np.zeros(len(W))
@@ -154,18 +161,19 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         self.converged_ = sol.converged
         return self
 
-    def _solve(self, Xa: np.ndarray, target: np.ndarray, mask: np.ndarray, lam: float,
+    def _solve(self, X: np.ndarray, target: np.ndarray, mask: np.ndarray, lam: float,
                k: int) -> _solvers.Solution:
         """Minimize the objective; ``k`` is the number of classes (0 for sigmoid)."""
         obj = multinomial_objective if k else binary_objective
-        theta0 = np.zeros(max(k, 1) * Xa.shape[1])
+        icpt = self.fit_intercept
+        theta0 = np.zeros(max(k, 1) * len(mask))
         vg = value_and_grad(obj)
 
         def value_grad(t: np.ndarray) -> tuple[float, np.ndarray]:
-            return vg(t, Xa, target, mask, lam)
+            return vg(t, X, target, mask, lam, icpt)
 
         def fun(t: np.ndarray) -> float:
-            return float(obj(t, Xa, target, mask, lam))
+            return float(obj(t, X, target, mask, lam, icpt))
 
         if self.solver == "gd":
             return _solvers.gradient_descent(value_grad, theta0, self.learning_rate,
@@ -174,8 +182,10 @@ class LogisticRegression(ClassifierMixin, BaseModel):
             return _solvers.lbfgs(value_grad, theta0, self.max_iter, self.tol, fun=fun)
         if self.hessian == "autodiff":
             auto = hessian(obj)
-            hess = lambda t: auto(t, Xa, target, mask, lam)
-        elif k:
+            hess = lambda t: auto(t, X, target, mask, lam, icpt)
+            return _solvers.newton(value_grad, hess, theta0, self.max_iter, self.tol)
+        Xa = np.hstack([X, np.ones((len(X), 1))]) if icpt else X  # for the closed form
+        if k:
             hess = lambda t: _multinomial_hessian(t, Xa, mask, lam, k)
         else:
             hess = lambda t: _binary_hessian(t, Xa, mask, lam)
