@@ -141,3 +141,35 @@ def test_newton_is_safe_on_a_non_convex_function():
     assert res.success and np.all(np.diff(res.history.loss) <= 0)
     assert 12 * res.x ** 2 - 4 > 0  # a minimum, not the local maximum near 0.12
     assert 4 * res.x ** 3 - 4 * res.x + 0.5 == pytest.approx(0.0, abs=1e-8)
+
+
+def test_lbfgs_converges_on_rosenbrock_with_few_evaluations():
+    calls = []
+
+    def rosen(p):
+        calls.append(1)
+        return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+
+    res = minimize(rosen, np.array([-1.2, 1.0]), method="lbfgs", maxiter=200, gtol=1e-10)
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-8)
+    assert len(calls) < 3 * (res.nit + 1)  # the line search's evaluation is reused
+
+
+def test_lbfgs_on_a_pytree_quadratic():
+    f = lambda p: cnp.sum((p["a"] - 3.0) ** 2) + 2 * (p["b"] + 1.0) ** 2
+    res = minimize(f, {"a": np.zeros(4), "b": 0.0}, method="lbfgs")
+    assert res.success
+    np.testing.assert_allclose(res.x["a"], 3.0, atol=1e-7)
+    assert abs(res.x["b"] + 1.0) < 1e-7
+
+
+def test_newton_with_a_given_hessian_matches_the_exact_one():
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    f = lambda x: 0.5 * x @ A @ x - x[0] + cnp.sum(x ** 4) / 12
+    hess = lambda x: A + np.diag(x ** 2)
+    given = minimize(f, np.array([1.0, -1.0]), method="newton", hess=hess)
+    exact = minimize(f, np.array([1.0, -1.0]), method="newton")
+    assert given.success and exact.success
+    np.testing.assert_allclose(given.x, exact.x, atol=1e-10)
+    assert given.nit == exact.nit

@@ -17,6 +17,7 @@ ValueError: X and y have inconsistent numbers of samples: X has shape (2, 1), y 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -82,6 +83,23 @@ def check_X_y(X: Any, y: Any, numeric_y: bool = True,
         raise ValueError("X and y have inconsistent numbers of samples: X has shape "
                          f"{Xa.shape}, y has shape {ya.shape}")
     return Xa, ya
+
+
+def minimize_flat(objective: Callable, theta0: np.ndarray, method: str, max_iter: int,
+                  tol: float, learning_rate: float | None = None,
+                  hess: Callable | None = None) -> Any:
+    """Minimize ``objective`` over a flat parameter vector with
+    :func:`chainrule.optim.minimize` (``gd``, ``newton`` or ``lbfgs``; stops when the
+    gradient norm is at most ``tol``); a run that diverges raises ``FloatingPointError``."""
+    from ..optim import minimize
+
+    options = {} if hess is None else {"hess": hess}
+    res = minimize(objective, theta0, method=method, learning_rate=learning_rate,
+                   maxiter=max_iter, gtol=tol, **options)
+    if not res.success and res.message.startswith(("diverged", "oscillating")):
+        raise FloatingPointError(f"{method} did not converge: {res.message}. Lower the "
+                                 f"learning_rate (now {learning_rate}).")
+    return res
 
 
 def resolve_optimizer(optimizer: Any, learning_rate: float) -> Any:

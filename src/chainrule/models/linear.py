@@ -24,9 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import numpy as cnp
-from .._api import hessian, value_and_grad
-from . import _solvers
-from ._base import BaseModel, RegressorMixin, check_X_y
+from ._base import BaseModel, RegressorMixin, check_X_y, minimize_flat
 
 __all__ = ["LinearRegression"]
 
@@ -108,23 +106,13 @@ class LinearRegression(RegressorMixin, BaseModel):
         if self.fit_intercept:
             Z = np.hstack([Z, np.ones((len(Z), 1))])
         theta0 = np.zeros(Z.shape[1] * T.shape[1])
-        loss_vg = value_and_grad(_mse)
-
-        def vg(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            return loss_vg(theta, Z, T)
-
-        if self.method == "gd":
-            sol = _solvers.gradient_descent(vg, theta0, self.learning_rate, self.max_iter,
-                                            self.tol)
-        else:
-            hess = hessian(_mse)
-            sol = _solvers.newton(vg, lambda t: hess(t, Z, T), theta0, self.max_iter,
-                                  self.tol)
+        sol = minimize_flat(lambda t: _mse(t, Z, T), theta0, self.method, self.max_iter,
+                            self.tol, self.learning_rate if self.method == "gd" else None)
         Wz = sol.x.reshape(Z.shape[1], T.shape[1])
         W = Wz[:X.shape[1]] * sy / sx[:, None]
         b = my + (sy * Wz[-1] if self.fit_intercept else 0.0) - mx @ W
-        self.n_iter_ = sol.n_iter
-        self.loss_history_ = [float(v) * float(np.mean(sy ** 2)) for v in sol.loss_history]
+        self.n_iter_ = sol.nit
+        self.loss_history_ = [float(v) * float(np.mean(sy ** 2)) for v in sol.history.loss]
         return W, np.broadcast_to(b, (Y.shape[1],)).astype(np.float64)
 
     def predict(self, X: Any) -> np.ndarray:

@@ -5,17 +5,17 @@ with the intercept not penalized, so with the same ``C`` the coefficients match
 ``sklearn.linear_model.LogisticRegression(solver="lbfgs")``. It is minimized divided by
 ``C * n_samples`` (the same minimizer): the mean log-loss plus ``||w||² / (2 C n)``.
 
-Solvers: ``"newton"`` (default; the gradient by chainrule, the Hessian in closed form,
+Solvers, all through :func:`chainrule.optim.minimize` with gradients by chainrule:
+``"lbfgs"`` (default, as in scikit-learn), ``"newton"`` (the Hessian in closed form,
 ``X^T diag(p(1-p)) X`` and its multinomial analogue, or by chainrule with
-``hessian="autodiff"``; Armijo backtracking line search), ``"lbfgs"`` (L-BFGS, gradient by
-chainrule) and ``"gd"`` (gradient descent with ``learning_rate``).
+``hessian="autodiff"``) and ``"gd"`` (gradient descent with ``learning_rate``).
 
 >>> import numpy as np
 >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
 >>> model = LogisticRegression(C=10.0).fit(X, [0, 0, 1, 1])
 >>> model.predict([[0.2], [2.8]]).tolist()
 [0, 1]
->>> model.predict_proba([[1.5]]).round(6).tolist()
+>>> model.predict_proba([[1.5]]).round(3).tolist()
 [[0.5, 0.5]]
 """
 
@@ -26,9 +26,14 @@ from typing import Any
 import numpy as np
 
 from .. import numpy as cnp
-from .._api import hessian, value_and_grad
-from . import _solvers
-from ._base import BaseModel, ClassifierMixin, check_X_y, check_y, encode_labels
+from ._base import (
+    BaseModel,
+    ClassifierMixin,
+    check_X_y,
+    check_y,
+    encode_labels,
+    minimize_flat,
+)
 
 __all__ = ["LogisticRegression", "binary_objective", "log_loss", "multinomial_objective"]
 
@@ -92,7 +97,8 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         penalty: ``"l2"`` or ``None``.
         solver: ``"newton"``, ``"lbfgs"`` or ``"gd"``.
         max_iter: the most iterations of the solver.
-        tol: stop when every gradient entry of the mean objective is at most this.
+        tol: stop when the norm of the mean objective's gradient is at most this (the
+            defaults, ``solver="lbfgs"`` and ``tol=1e-4``, are scikit-learn's).
         multi_class: ``"auto"`` (sigmoid for two classes, softmax for more) or
             ``"multinomial"`` (softmax always; two classes give two coefficient rows).
         fit_intercept: whether to fit an (unpenalized) intercept.
@@ -105,8 +111,8 @@ class LogisticRegression(ClassifierMixin, BaseModel):
     ``loss_history_`` (the mean objective per iteration) and ``converged_``.
     """
 
-    def __init__(self, C: float = 1.0, penalty: str | None = "l2", solver: str = "newton",
-                 max_iter: int = 100, tol: float = 1e-8, multi_class: str = "auto",
+    def __init__(self, C: float = 1.0, penalty: str | None = "l2", solver: str = "lbfgs",
+                 max_iter: int = 100, tol: float = 1e-4, multi_class: str = "auto",
                  fit_intercept: bool = True, learning_rate: float = 0.1,
                  hessian: str = "closed_form"):
         self.C = C
@@ -156,40 +162,33 @@ class LogisticRegression(ClassifierMixin, BaseModel):
             if lam == 0.0:
                 self.coef_ -= self.coef_.mean(axis=0)
         self.n_features_in_ = d
-        self.n_iter_ = sol.n_iter
-        self.loss_history_ = sol.loss_history
-        self.converged_ = sol.converged
+        self.n_iter_ = sol.nit
+        self.loss_history_ = list(sol.history.loss)
+        self.converged_ = sol.success
         return self
 
     def _solve(self, X: np.ndarray, target: np.ndarray, mask: np.ndarray, lam: float,
-               k: int) -> _solvers.Solution:
-        """Minimize the objective; ``k`` is the number of classes (0 for sigmoid)."""
+               k: int) -> Any:
+        """Minimize the objective with chainrule.optim; ``k`` is the number of classes
+        (0 for sigmoid)."""
         obj = multinomial_objective if k else binary_objective
         icpt = self.fit_intercept
         theta0 = np.zeros(max(k, 1) * len(mask))
-        vg = value_and_grad(obj)
 
-        def value_grad(t: np.ndarray) -> tuple[float, np.ndarray]:
-            return vg(t, X, target, mask, lam, icpt)
+        def f(t: Any) -> Any:
+            return obj(t, X, target, mask, lam, icpt)
 
-        def fun(t: np.ndarray) -> float:
-            return float(obj(t, X, target, mask, lam, icpt))
-
-        if self.solver == "gd":
-            return _solvers.gradient_descent(value_grad, theta0, self.learning_rate,
-                                             self.max_iter, self.tol)
-        if self.solver == "lbfgs":
-            return _solvers.lbfgs(value_grad, theta0, self.max_iter, self.tol, fun=fun)
+        if self.solver in ("gd", "lbfgs"):
+            rate = self.learning_rate if self.solver == "gd" else None
+            return minimize_flat(f, theta0, self.solver, self.max_iter, self.tol, rate)
         if self.hessian == "autodiff":
-            auto = hessian(obj)
-            hess = lambda t: auto(t, X, target, mask, lam, icpt)
-            return _solvers.newton(value_grad, hess, theta0, self.max_iter, self.tol)
+            return minimize_flat(f, theta0, "newton", self.max_iter, self.tol)
         Xa = np.hstack([X, np.ones((len(X), 1))]) if icpt else X  # for the closed form
         if k:
             hess = lambda t: _multinomial_hessian(t, Xa, mask, lam, k)
         else:
             hess = lambda t: _binary_hessian(t, Xa, mask, lam)
-        return _solvers.newton(value_grad, hess, theta0, self.max_iter, self.tol)
+        return minimize_flat(f, theta0, "newton", self.max_iter, self.tol, hess=hess)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """``X @ coef_.T + intercept_``: shape ``(n,)`` for one row of coefficients."""

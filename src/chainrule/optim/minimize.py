@@ -34,10 +34,11 @@ from .transform import global_norm as _global_norm
 __all__ = ["minimize", "OptimizeResult", "METHODS"]
 
 METHODS = ("gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "adamw",
-           "newton")
+           "newton", "lbfgs")
+SECOND_ORDER = ("newton", "lbfgs")  # a line search chooses the step; no learning rate
 DEFAULT_LEARNING_RATE = {"gd": 0.1, "sgd": 0.1, "momentum": 0.01, "nesterov": 0.01,
                          "rmsprop": 0.01, "adagrad": 0.1, "adam": 0.01, "adamw": 0.01,
-                         "newton": 1.0}
+                         "newton": 1.0, "lbfgs": 1.0}
 
 
 class OptimizeResult(NamedTuple):
@@ -53,7 +54,9 @@ class OptimizeResult(NamedTuple):
     history: History
 
 
-Stepper = Callable[[Any, float, Any], tuple[Any, float, bool, str | None]]
+# A stepper maps (x, loss, grad) to (new x, step size or learning rate, clipped?, failure
+# message or None, (loss, grad) at the new x if it already computed them, else None).
+Stepper = Callable[[Any, float, Any], tuple[Any, float, bool, str | None, tuple | None]]
 
 
 def _first_order(method: str, learning_rate: float | Schedule, clip_norm: float | None,
@@ -77,10 +80,10 @@ def _first_order(method: str, learning_rate: float | Schedule, clip_norm: float 
 def _optimizer_stepper(opt: GradientTransformation, x0: Any) -> Stepper:
     state = [opt.init(x0)]
 
-    def step(x: Any, loss: float, g: Any) -> tuple[Any, float, bool, str | None]:
+    def step(x: Any, loss: float, g: Any) -> tuple:
         updates, state[0] = opt.update(g, state[0], x)
         lr, clipped = step_info(state[0])
-        return apply_updates(x, updates), lr, clipped, None
+        return apply_updates(x, updates), lr, clipped, None, None
 
     return step
 
@@ -94,24 +97,97 @@ def _newton_direction(h: np.ndarray, g: np.ndarray) -> np.ndarray:
     return -(v @ ((v.T @ g) / w))
 
 
-def _newton_stepper(f: Callable[[Any], Any], x0: Any, c1: float = 1e-4,
-                    max_halvings: int = 60) -> Stepper:
+def _line_search(vg: Callable, xv: np.ndarray, loss: float, gv: np.ndarray, d: np.ndarray,
+                 expand: bool = False, c1: float = 1e-4, c2: float = 0.9,
+                 max_halvings: int = 60) -> tuple | None:
+    """Backtracking (Armijo) from the full step t = 1; with ``expand``, a full step that
+    leaves the slope still steep (the weak Wolfe curvature condition fails) is doubled
+    while f keeps decreasing. Returns the step, the point and ``(loss, flat gradient)``
+    there, or None if no step decreases f."""
+    slope, t, found = float(gv @ d), 1.0, None
+    for _ in range(max_halvings):
+        trial = xv + t * d
+        f_new, g_new = vg(trial)
+        if float(f_new) <= loss + c1 * t * slope:
+            found = (t, trial, (float(f_new), np.asarray(g_new, dtype=float)))
+            break
+        t *= 0.5
+    while expand and found is not None and found[0] < 2.0 ** 20:
+        t, _, (f_t, g_t) = found
+        if g_t @ d >= c2 * slope:  # curvature condition holds: the step is long enough
+            break
+        trial = xv + 2 * t * d
+        f_new, g_new = vg(trial)
+        if not float(f_new) <= min(f_t, loss + c1 * 2 * t * slope):
+            break
+        found = (2 * t, trial, (float(f_new), np.asarray(g_new, dtype=float)))
+    return found
+
+
+def _flat(f: Callable[[Any], Any], x0: Any) -> tuple[Callable, Callable]:
+    """``value_and_grad`` of f over the flattened parameters, and the unflattener."""
     _, unravel = ravel_pytree(x0)
+    return value_and_grad(lambda v: f(unravel(v))), unravel
 
-    def flat_f(v: Any) -> Any:
-        return f(unravel(v))
 
-    def step(x: Any, loss: float, g: Any) -> tuple[Any, float, bool, str | None]:
+def _newton_stepper(f: Callable[[Any], Any], x0: Any, hess: Callable | None = None) -> Stepper:
+    """Newton's method; ``hess(x)`` may give the Hessian (as a matrix over the flattened
+    parameters), else chainrule computes it."""
+    vg, unravel = _flat(f, x0)
+    exact = hessian(lambda v: f(unravel(v)))
+
+    def step(x: Any, loss: float, g: Any) -> tuple:
         xv, gv = ravel_pytree(x)[0], ravel_pytree(g)[0]
-        h = np.asarray(hessian(flat_f)(xv), dtype=float).reshape(xv.size, xv.size)
-        d = _newton_direction(h, gv)
-        slope, t = float(gv @ d), 1.0
-        for _ in range(max_halvings):  # backtracking (Armijo) line search from t = 1
-            trial = xv + t * d
-            if float(flat_f(trial)) <= loss + c1 * t * slope:
-                return unravel(trial), t, False, None
-            t *= 0.5
-        return x, 0.0, False, "line search failed: no step decreases f along the Newton direction"
+        h = hess(x) if hess is not None else exact(xv)
+        h = np.asarray(h, dtype=float).reshape(xv.size, xv.size)
+        found = _line_search(vg, xv, loss, gv, _newton_direction(h, gv))
+        if found is None:
+            return x, 0.0, False, "line search failed: no step decreases f along the " \
+                "Newton direction", None
+        t, trial, (f_new, g_new) = found
+        return unravel(trial), t, False, None, (f_new, unravel(g_new))
+
+    return step
+
+
+def _two_loop(g: np.ndarray, s_list: list, y_list: list) -> np.ndarray:
+    """L-BFGS's approximation of ``-H^{-1} g`` from the stored steps and gradient changes."""
+    q = g.copy()
+    alphas = []
+    for s, y in zip(reversed(s_list), reversed(y_list)):
+        a = (s @ q) / (y @ s)
+        alphas.append(a)
+        q -= a * y
+    if s_list:
+        q *= (s_list[-1] @ y_list[-1]) / (y_list[-1] @ y_list[-1])
+    for (s, y), a in zip(zip(s_list, y_list), reversed(alphas)):
+        q += (a - (y @ q) / (y @ s)) * s
+    return -q
+
+
+def _lbfgs_stepper(f: Callable[[Any], Any], x0: Any, memory: int = 10) -> Stepper:
+    """Limited-memory BFGS: the last ``memory`` steps and gradient changes stand in for the
+    inverse Hessian; an Armijo line search from the full step."""
+    vg, unravel = _flat(f, x0)
+    pairs: list = []   # (s, y) curvature pairs
+    last: list = []    # the previous (x, g), flat
+
+    def step(x: Any, loss: float, g: Any) -> tuple:
+        xv, gv = ravel_pytree(x)[0], ravel_pytree(g)[0]
+        if last:
+            s, y = xv - last[0], gv - last[1]
+            if s @ y > 1e-12 * np.sqrt((s @ s) * (y @ y)):
+                pairs[:] = (pairs + [(s, y)])[-memory:]
+        last[:] = [xv, gv]
+        d = _two_loop(gv, [p[0] for p in pairs], [p[1] for p in pairs])
+        if gv @ d >= 0:  # not a descent direction: start afresh from the gradient
+            pairs.clear()
+            d = -gv
+        found = _line_search(vg, xv, loss, gv, d, expand=True)
+        if found is None:
+            return x, 0.0, False, "line search failed: no step decreases f", None
+        t, trial, (f_new, g_new) = found
+        return unravel(trial), t, False, None, (f_new, unravel(g_new))
 
     return step
 
@@ -136,9 +212,11 @@ def minimize(f: Callable[[Any], Any], x0: Any, method: str = "gd",
     Args:
         method: ``"gd"``/``"sgd"`` (plain gradient steps), ``"momentum"``, ``"nesterov"``
             (option ``momentum=0.9``), ``"rmsprop"``, ``"adagrad"``, ``"adam"``,
-            ``"adamw"`` (their keyword options pass through, e.g. ``b1=0.8``), or
-            ``"newton"``: exact Hessian, shifted to be positive definite where it is not,
-            and a backtracking line search that tries the full step first.
+            ``"adamw"`` (their keyword options pass through, e.g. ``b1=0.8``),
+            ``"newton"``: exact Hessian (or ``hess=``, a function of x giving it over the
+            flattened parameters), shifted to be positive definite where it is not, and a
+            backtracking line search that tries the full step first; or ``"lbfgs"``:
+            limited-memory BFGS (option ``memory=10``) with the same line search.
         learning_rate: a float or a schedule; ``None`` takes a per-method default
             (``DEFAULT_LEARNING_RATE``). ``schedule`` is the same thing by another name.
         clip_norm: clip the gradient's global norm (first-order methods); clipping events
@@ -151,6 +229,8 @@ def minimize(f: Callable[[Any], Any], x0: Any, method: str = "gd",
     rate = _resolve_rate(method, learning_rate, schedule)
     if method == "newton":
         stepper = _newton_stepper(f, x0, **options)
+    elif method == "lbfgs":
+        stepper = _lbfgs_stepper(f, x0, **options)
     else:
         stepper = _optimizer_stepper(_first_order(method, rate, clip_norm, dict(options)), x0)
     first_rate = float(rate(0) if callable(rate) else rate)
@@ -170,10 +250,14 @@ def _evaluate(vg: Callable, x: Any) -> tuple[float, Any, float]:
 def _run(f: Callable, x0: Any, stepper: Stepper, maxiter: int, gtol: float, xtol: float,
          first_rate: float, method: str) -> OptimizeResult:
     vg, history, monitor = value_and_grad(f), History(), Monitor()
-    x, small_step, stop, best = x0, None, None, None
+    x, small_step, stop, best, known = x0, None, None, None, None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(maxiter + 1):
-            loss, g, gnorm = _evaluate(vg, x)
+            if known is None:
+                loss, g, gnorm = _evaluate(vg, x)
+            else:  # the stepper's line search already evaluated f and its gradient here
+                loss, g = known
+                gnorm = _global_norm(g)
             history.record(x, loss, gnorm)
             monitor.add_loss(loss)
             if math.isfinite(loss):
@@ -181,7 +265,7 @@ def _run(f: Callable, x0: Any, stepper: Stepper, maxiter: int, gtol: float, xtol
             stop = _check(monitor, k, gnorm, gtol, small_step, xtol, maxiter)
             if stop is not None:
                 break
-            new_x, lr, clipped, failure = stepper(x, loss, g)
+            new_x, lr, clipped, failure, known = stepper(x, loss, g)
             history.mark_step(lr, clipped)
             if failure is not None:
                 stop = _Stop(False, f"{failure} (at step {k})")
@@ -216,7 +300,7 @@ def _result(f: Callable, x0: Any, best: tuple | None, history: History, stop: _S
             first_rate: float, method: str) -> OptimizeResult:
     message = stop.message
     bad = message.startswith(("diverged", "oscillating")) or "did not decrease" in message
-    if bad and method != "newton":
+    if bad and method not in SECOND_ORDER:
         hint = learning_rate_hint(f, x0, first_rate)
         message += f". {hint}" if hint else ""
     x, fun = best if best is not None else (x0, math.nan)
