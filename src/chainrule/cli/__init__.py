@@ -3,6 +3,8 @@
     chainrule diff "x**2*sin(x)" --steps
     chainrule gradient "x^2 + 3xy + y^2" --at x=1,y=2
     chainrule critical "x^3 - 3x^2 + 2" --box -5:5
+    chainrule optimize "x^2 + 2*y^2" --start 4,3 --method adam --plot path.png
+    chainrule tour
 
 A bad formula prints the parser's message, with a caret under the offending column, and
 exits with status 2.
@@ -15,6 +17,8 @@ import sys
 
 from ..symbolic.parse import ParseError
 from .commands import COMMANDS, UsageError
+from .plotting import COMMANDS as MORE_COMMANDS
+from .plotting import VALUE_OPTIONS, add_parsers
 
 __all__ = ["main", "build_parser"]
 
@@ -55,10 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     c = add("critical", "critical points, classified as minimum, maximum or saddle")
     c.add_argument("--vars", help="comma-separated variables (default: all, sorted)")
     c.add_argument("--box", default="-10:10", help="search range per variable, e.g. -5:5,-3:3")
+    add_parsers(sub)     # plot, optimize, train, tour
     return p
 
 
-_VALUE_OPTIONS = {"--box", "--at", "--wrt", "--vars", "--order", "--x", "--y"}
+_VALUE_OPTIONS = {"--box", "--at", "--wrt", "--vars", "--order", "--x", "--y"} | VALUE_OPTIONS
+COMMANDS = {**COMMANDS, **MORE_COMMANDS}
 
 
 def _protect_minus(argv: list[str]) -> list[str]:

@@ -1,0 +1,48 @@
+"""Plots for chainrule: derivatives, tangents, optimizer paths, loss curves, models.
+
+matplotlib is an optional extra (``pip install chainrule[plot]``); it is imported only
+when a plot is made. Every function returns a matplotlib Figure and takes ``ax=`` to draw
+into existing axes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .calculus import (
+    critical_points_plot,
+    error_curve_plot,
+    function_and_derivatives,
+    tangents,
+    taylor_polynomials,
+)
+from .models import decision_boundary, kmeans_clusters
+from .optim import contour_paths, learning_rate_comparison, loss_curves, surface
+
+
+def save(fig: Any, path: Any, *, dpi: int = 120) -> Path:
+    """Save ``fig`` as PNG or SVG (chosen by the extension) with a tight layout."""
+    path = Path(path)
+    ext = path.suffix.lower().lstrip(".")
+    if ext not in ("png", "svg"):
+        raise ValueError(f"save writes .png or .svg files, got {path.name!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=ext, dpi=dpi, bbox_inches="tight")
+    return path
+
+
+__all__ = [
+    "contour_paths",
+    "critical_points_plot",
+    "decision_boundary",
+    "error_curve_plot",
+    "function_and_derivatives",
+    "kmeans_clusters",
+    "learning_rate_comparison",
+    "loss_curves",
+    "save",
+    "surface",
+    "tangents",
+    "taylor_polynomials",
+]
