@@ -7,28 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from chainrule.cli import build_parser, main
+from chainrule.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 
-def run(capsys, *argv):
-    """``(status, stdout, stderr)``; argparse's own errors come back as their exit code."""
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return status, out, err
-
 
 # ---------------------------------------------------------------------------------------
 # Results.
 
-def test_diff_steps_at(capsys):
-    status, out, err = run(capsys, "diff", "x**2*sin(x)", "--steps", "--at", "x=1")
+def test_diff_steps_at(run):
+    status, out, err = run("diff", "x**2*sin(x)", "--steps", "--at", "x=1")
     assert status == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "d/dx [x**2*sin(x)] ="
@@ -49,29 +39,29 @@ def test_diff_steps_at(capsys):
     (["diff", "x^2 y", "--wrt", "x", "--at", "x=2,y=3"],
      ["d/dx [x**2*y] =", "  2*x*y", "  at x = 2, y = 3: 12"]),
 ])
-def test_diff_variants(capsys, argv, expected):
-    status, out, _ = run(capsys, *argv)
+def test_diff_variants(run, argv, expected):
+    status, out, _ = run(*argv)
     assert status == 0
     assert out.splitlines()[:len(expected)] == expected
 
 
-def test_diff_latex(capsys):
-    status, out, _ = run(capsys, "diff", "x^2 sin(x)", "--latex")
+def test_diff_latex(run):
+    status, out, _ = run("diff", "x^2 sin(x)", "--latex")
     assert status == 0
     assert out.splitlines()[1] == r"  2 x \sin\left(x\right) + x^{2} \cos\left(x\right)"
-    status, out, _ = run(capsys, "diff", "x sin(x)", "--steps", "--latex")
+    status, out, _ = run("diff", "x sin(x)", "--steps", "--latex")
     assert status == 0
     assert r"\begin{aligned}" in out and r"\text{product rule}" in out
 
 
-def test_diff_large_result_is_shared(capsys):
-    status, out, _ = run(capsys, "diff", "sin(sin(sin(sin(x))))", "--order", "3")
+def test_diff_large_result_is_shared(run):
+    status, out, _ = run("diff", "sin(sin(sin(sin(x))))", "--order", "3")
     assert status == 0
     assert "  t1 = " in out and "(tree size 490, shared graph size 112)" in out
 
 
-def test_gradient(capsys):
-    status, out, _ = run(capsys, "gradient", "x^2 + 3xy + y^2", "--at", "x=1,y=2")
+def test_gradient(run):
+    status, out, _ = run("gradient", "x^2 + 3xy + y^2", "--at", "x=1,y=2")
     assert status == 0
     assert out.splitlines() == [
         "f = x**2 + 3*x*y + y**2",
@@ -81,19 +71,19 @@ def test_gradient(capsys):
     ]
 
 
-def test_gradient_vars_and_latex(capsys):
-    status, out, _ = run(capsys, "gradient", "x y z", "--vars", "z,x", "--latex")
+def test_gradient_vars_and_latex(run):
+    status, out, _ = run("gradient", "x y z", "--vars", "z,x", "--latex")
     assert status == 0
     assert out.splitlines()[1:] == ["  df/dz = x y", "  df/dx = y z"]
 
 
-def test_hessian(capsys):
-    status, out, _ = run(capsys, "hessian", "x^2 + 3xy + y^2", "--at", "x=1,y=2")
+def test_hessian(run):
+    status, out, _ = run("hessian", "x^2 + 3xy + y^2", "--at", "x=1,y=2")
     assert status == 0
     lines = out.splitlines()
     assert lines[:3] == ["Hessian of x**2 + 3*x*y + y**2 in (x, y):", "  [2, 3]", "  [3, 2]"]
     assert "eigenvalues: [-1.  5.]" in out
-    status, out, _ = run(capsys, "hessian", "x^3 y")
+    status, out, _ = run("hessian", "x^3 y")
     assert out.splitlines()[1:] == ["  [6*x*y, 3*x**2]", "  [3*x**2, 0]"]
 
 
@@ -104,14 +94,14 @@ def test_hessian(capsys):
     (["taylor", "log(x)", "--at", "1", "--order", "2"], "  x - 1 - (x - 1)**2/2"),
     (["taylor", "exp(x)", "--order", "2", "--latex"], r"  \frac{x^{2}}{2} + x + 1"),
 ])
-def test_taylor(capsys, argv, poly):
-    status, out, _ = run(capsys, *argv)
+def test_taylor(run, argv, poly):
+    status, out, _ = run(*argv)
     assert status == 0
     assert out.splitlines()[1] == poly
 
 
-def test_taylor_header(capsys):
-    _, out, _ = run(capsys, "taylor", "exp(x)", "--order", "3")
+def test_taylor_header(run):
+    _, out, _ = run("taylor", "exp(x)", "--order", "3")
     assert out.splitlines()[0] == "Taylor polynomial of exp(x) about x = 0, order 3:"
 
 
@@ -120,32 +110,32 @@ def test_taylor_header(capsys):
     (["tangent", "x^2", "--at", "-1"], "  y = -2*x - 1", "  point (-1, 1), slope -2"),
     (["tangent", "exp(x)", "--at", "0"], "  y = x + 1", "  point (0, 1), slope 1"),
 ])
-def test_tangent(capsys, argv, line, point):
-    status, out, _ = run(capsys, *argv)
+def test_tangent(run, argv, line, point):
+    status, out, _ = run(*argv)
     assert status == 0
     assert out.splitlines()[1:] == [line, point]
 
 
-def test_implicit(capsys):
-    status, out, _ = run(capsys, "implicit", "x^2 + y^2 = 25", "--at", "x=3,y=4")
+def test_implicit(run):
+    status, out, _ = run("implicit", "x^2 + y^2 = 25", "--at", "x=3,y=4")
     assert status == 0
     assert out.splitlines() == ["dy/dx on x^2 + y^2 = 25:", "  -x/y", "  at x = 3, y = 4: -0.75"]
-    status, out, _ = run(capsys, "implicit", "u v = 1", "--x", "u", "--y", "v")
+    status, out, _ = run("implicit", "u v = 1", "--x", "u", "--y", "v")
     assert status == 0 and out.splitlines()[1] == "  -v/u"
 
 
-def test_critical(capsys):
-    status, out, _ = run(capsys, "critical", "x^3 - 3x^2 + 2", "--box", "-5:5")
+def test_critical(run):
+    status, out, _ = run("critical", "x^3 - 3x^2 + 2", "--box", "-5:5")
     assert status == 0
     assert "(0): maximum, f = 2" in out and "(2): minimum, f = -2" in out
     assert "note: complete" in out
 
 
-def test_critical_two_variables(capsys):
-    status, out, _ = run(capsys, "critical", "x^2 - y^2", "--box", "-1:1,-2:2")
+def test_critical_two_variables(run):
+    status, out, _ = run("critical", "x^2 - y^2", "--box", "-1:1,-2:2")
     assert status == 0
     assert "(0, 0): saddle, f = 0" in out
-    status, out, _ = run(capsys, "critical", "sin(x)cos(y)", "--box", "-3:3")
+    status, out, _ = run("critical", "sin(x)cos(y)", "--box", "-3:3")
     assert status == 0
     assert out.count("saddle") == 2 and "minimum" in out and "maximum" in out
     assert "numerical search" in out
@@ -161,8 +151,8 @@ def test_critical_two_variables(capsys):
     ("x + * 2", "expected an expression, found '*'", "      ^"),
     ("sinn(x)", "unknown function 'sinn'; did you mean 'sin'?", "  ^"),
 ])
-def test_bad_formula(capsys, command, formula, message, caret):
-    status, out, err = run(capsys, command, formula)
+def test_bad_formula(run, command, formula, message, caret):
+    status, out, err = run(command, formula)
     assert status == 2 and out == ""
     lines = err.splitlines()
     assert lines[0] == f"chainrule {command}: cannot read the formula"
@@ -189,8 +179,8 @@ def test_bad_formula(capsys, command, formula, message, caret):
     (["implicit", "x^2 + 3 = 5"], "does not involve y"),
     (["gradient", "5"], "the formula has no variables"),
 ])
-def test_bad_options(capsys, argv, message):
-    status, out, err = run(capsys, *argv)
+def test_bad_options(run, argv, message):
+    status, out, err = run(*argv)
     assert status == 2 and out == ""
     assert err.startswith(f"chainrule {argv[0]}: ")
     assert message in err
@@ -204,16 +194,16 @@ def test_bad_options(capsys, argv, message):
     (["diff", "x^2", "--order", "two"], "invalid int value"),
     (["tangent", "x^2"], "required: --at"),
 ])
-def test_argparse_errors(capsys, argv, message):
-    status, _, err = run(capsys, *argv)
+def test_argparse_errors(run, argv, message):
+    status, _, err = run(*argv)
     assert status == 2
     assert message in err and "usage: chainrule" in err
 
 
-def test_negative_option_values(capsys):
-    status, out, _ = run(capsys, "critical", "x^2 - 1", "--box", "-2:-1")
+def test_negative_option_values(run):
+    status, out, _ = run("critical", "x^2 - 1", "--box", "-2:-1")
     assert status == 0 and "no critical points found" in out
-    status, out, _ = run(capsys, "tangent", "x^3", "--at", "-2")
+    status, out, _ = run("tangent", "x^3", "--at", "-2")
     assert status == 0 and "y = 12*x + 16" in out
 
 
@@ -223,17 +213,17 @@ def test_parser_lists_subcommands():
         assert name in text
 
 
-def test_formula_starting_with_minus(capsys):
-    status, out, _ = run(capsys, "diff", "-x^2")
+def test_formula_starting_with_minus(run):
+    status, out, _ = run("diff", "-x^2")
     assert status == 0 and "-2*x" in out
 
 
-def test_tangent_outside_domain(capsys):
-    status, _, err = run(capsys, "tangent", "1/x", "--at", "0")
+def test_tangent_outside_domain(run):
+    status, _, err = run("tangent", "1/x", "--at", "0")
     assert status == 2 and "chainrule tangent:" in err
 
 
-def test_module_entry_point():
+def test_module_entry_point(run):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.run([sys.executable, "-m", "chainrule", "diff", "x^2"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)

@@ -5,7 +5,6 @@ import os
 
 import pytest
 
-from chainrule.cli import main
 from chainrule.cli.tour import STEPS
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -15,23 +14,14 @@ HAVE_PLOT = (importlib.util.find_spec("matplotlib") is not None
 needs_plot = pytest.mark.skipif(not HAVE_PLOT, reason="chainrule.plot or matplotlib missing")
 
 
-def run(capsys, *argv):
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return status, out, err
-
 
 def png(path):
     return path.exists() and path.stat().st_size > 0
 
 
 @needs_plot
-def test_plot_derivative_and_tangent(capsys, tmp_path):
-    status, out, err = run(capsys, "plot", "x**3 - x", "--derivative", "--tangent-at", "-1",
+def test_plot_derivative_and_tangent(run, tmp_path):
+    status, out, err = run("plot", "x**3 - x", "--derivative", "--tangent-at", "-1",
                            "--xlim", "-2:2", "-o", str(tmp_path / "f.png"))
     assert status == 0, err
     assert "y' = 3*x**2 - 1" in out and "tangent at x = -1: y = 2*x + 2" in out
@@ -39,21 +29,21 @@ def test_plot_derivative_and_tangent(capsys, tmp_path):
 
 
 @needs_plot
-def test_plot_tangent_only(capsys, tmp_path):
-    status, _, err = run(capsys, "plot", "x^2", "--tangent-at", "1", "-o", str(tmp_path / "t.png"))
+def test_plot_tangent_only(run, tmp_path):
+    status, _, err = run("plot", "x^2", "--tangent-at", "1", "-o", str(tmp_path / "t.png"))
     assert status == 0, err
     assert png(tmp_path / "t.png")
 
 
-def test_optimize_prints_result(capsys):
-    status, out, err = run(capsys, "optimize", "x^2 + 2*y^2", "--start", "4,3", "--lr", "0.1")
+def test_optimize_prints_result(run):
+    status, out, err = run("optimize", "x^2 + 2*y^2", "--start", "4,3", "--lr", "0.1")
     assert status == 0, err
     assert "success: True" in out and "final point: x = " in out and "message: converged" in out
 
 
 @needs_plot
-def test_optimize_adam_plot(capsys, tmp_path):
-    status, out, err = run(capsys, "optimize", "x^2 + 2*y^2", "--start", "4,-3", "--method",
+def test_optimize_adam_plot(run, tmp_path):
+    status, out, err = run("optimize", "x^2 + 2*y^2", "--start", "4,-3", "--method",
                            "adam", "--lr", "0.1", "--steps", "50",
                            "--plot", str(tmp_path / "p.png"))
     assert status == 0, err
@@ -70,8 +60,8 @@ def test_optimize_adam_plot(capsys, tmp_path):
     ["train", "spiral"],
     ["tour", "--bogus"],
 ])
-def test_bad_inputs_exit_2(capsys, argv):
-    status, _, err = run(capsys, *argv)
+def test_bad_inputs_exit_2(run, argv):
+    status, _, err = run(*argv)
     assert status == 2 and err
 
 
@@ -79,16 +69,16 @@ def test_bad_inputs_exit_2(capsys, argv):
     ("xor", "accuracy: 100%"), ("linear", "w = 2.99"), ("logistic", "accuracy: 98%"),
     ("kmeans", "3 clusters on 90 points"),
 ])
-def test_train(capsys, name, expected):
-    status, out, err = run(capsys, "train", name)
+def test_train(run, name, expected):
+    status, out, err = run("train", name)
     assert status == 0, err
     assert expected in out
 
 
 @needs_plot
 @pytest.mark.parametrize("name", ["xor", "linear", "kmeans"])
-def test_train_plot(capsys, tmp_path, name):
-    status, out, err = run(capsys, "train", name, "--plot", str(tmp_path / "m.png"))
+def test_train_plot(run, tmp_path, name):
+    status, out, err = run("train", name, "--plot", str(tmp_path / "m.png"))
     assert status == 0, err
     assert png(tmp_path / "m.png")
 
@@ -98,8 +88,8 @@ KEY_NUMBERS = ["f'(3) = 6", "(8, 7)", "f'(1) = 30", "chain rule", "quotient rule
                "w = 0 - (-4) / 2 = 2", "saddle", "they agree", "too large", "diverged"]
 
 
-def test_tour_text_only(capsys):
-    status, out, err = run(capsys, "tour", "--no-plots")
+def test_tour_text_only(run):
+    status, out, err = run("tour", "--no-plots")
     assert status == 0, err
     for key in KEY_NUMBERS:
         assert key in out, key
@@ -112,9 +102,9 @@ def test_steps_return_text():
 
 
 @needs_plot
-def test_tour_writes_figures(capsys, tmp_path):
+def test_tour_writes_figures(run, tmp_path):
     out_dir = tmp_path / "tour"
-    status, out, err = run(capsys, "tour", "--out", str(out_dir))
+    status, out, err = run("tour", "--out", str(out_dir))
     assert status == 0, err
     for key in KEY_NUMBERS:
         assert key in out, key
