@@ -5,14 +5,10 @@ import numpy as np
 import pytest
 
 from chainrule.core import registry
-from chainrule.testing import check_grads
+from chainrule.testing import check_grads, sample_function
 
 PRIMS = sorted(registry().values(), key=lambda p: p.name)
 DIFFERENTIABLE = [p for p in PRIMS if p.differentiable]
-
-
-def _is_float(x):
-    return np.issubdtype(np.asarray(x).dtype, np.floating)
 
 
 def _samples(prim):
@@ -23,24 +19,12 @@ def _samples(prim):
     return samples
 
 
-def _closure(prim, sample):
-    """The primitive as a function of its float arguments only."""
-    args = sample.args
-    pos = [i for i, a in enumerate(args) if _is_float(a)]
-
-    def f(*xs):
-        full = list(args)
-        for i, x in zip(pos, xs):
-            full[i] = x
-        return prim.bind(*full, **sample.params)
-
-    return f, tuple(args[i] for i in pos)
 
 
 @pytest.mark.parametrize("prim", DIFFERENTIABLE, ids=lambda p: p.name)
 def test_rules_match_finite_differences(prim):
     for sample in _samples(prim):
-        f, xs = _closure(prim, sample)
+        f, xs = sample_function(prim, sample)
         check_grads(f, xs, modes=("fwd", "rev"), order=2)
 
 
@@ -54,7 +38,7 @@ def test_record_is_complete(prim):
 def test_float32_stays_float32(prim):
     from chainrule import vjp
     for sample in _samples(prim):
-        f, xs = _closure(prim, sample)
+        f, xs = sample_function(prim, sample)
         xs32 = tuple(np.asarray(x, np.float32) for x in xs)
         out, pullback = vjp(f, *xs32)
         if prim.name != "astype":  # a cast changes the dtype on purpose
@@ -81,5 +65,5 @@ def test_rules_use_only_what_the_record_saves(prim, monkeypatch):
     import chainrule.core.reverse as reverse
     monkeypatch.setattr(reverse, "_KEEP_BYTES", -1)
     for sample in _samples(prim):
-        f, xs = _closure(prim, sample)
+        f, xs = sample_function(prim, sample)
         check_grads(f, xs, modes=("rev",), order=1)

@@ -20,7 +20,7 @@ import numpy as np
 from ._api import jvp, vjp
 from .core import tree_flatten, tree_map, tree_unflatten
 
-__all__ = ["check_grads"]
+__all__ = ["check_grads", "sample_function"]
 
 
 def _to64(x: Any) -> Any:
@@ -55,6 +55,32 @@ def numerical_jvp(f: Callable, args: tuple, v: tuple, eps: float) -> Any:
     return tree_map(
         lambda a, b, c, d: (8 * (np.asarray(a) - np.asarray(b)) - (np.asarray(c) - np.asarray(d)))
         / (12 * eps), f1, f_1, f2, f_2)
+
+
+def sample_function(prim: Any, sample: Any, dtype: Any = None) -> tuple[Callable, tuple]:
+    """A primitive at one of its :class:`~chainrule.core.Sample` inputs, as a function of
+    the float arguments alone (the others, such as boolean masks, stay fixed), and those
+    arguments (cast to ``dtype`` if given): ready for :func:`check_grads`.
+
+    >>> from chainrule.core import registry
+    >>> where = registry()["where"]
+    >>> f, xs = sample_function(where, where.samples()[0])
+    >>> len(xs), check_grads(f, xs, order=1)
+    (2, None)
+    """
+    args = sample.args
+    floats = [i for i, a in enumerate(args) if np.issubdtype(np.asarray(a).dtype, np.floating)]
+
+    def f(*xs: Any) -> Any:
+        full = list(args)
+        for i, x in zip(floats, xs):
+            full[i] = x
+        return prim.bind(*full, **sample.params)
+
+    xs = tuple(args[i] for i in floats)
+    if dtype is not None:
+        xs = tuple(np.asarray(x, dtype) for x in xs)
+    return f, xs
 
 
 def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev"),

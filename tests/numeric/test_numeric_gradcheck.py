@@ -9,34 +9,15 @@ import chainrule.numpy as cnp
 from chainrule.core import Primitive, registry
 from chainrule.numeric import check_grads, gradcheck
 from chainrule.numpy import cos, sin
+from chainrule.testing import sample_function
 
 DIFFERENTIABLE = [p for _, p in sorted(registry().items()) if p.differentiable]
-
-
-def _is_float(x):
-    return np.issubdtype(np.asarray(x).dtype, np.floating)
-
-
-def _closure(prim, sample, dtype=None):
-    args = sample.args
-    pos = [i for i, a in enumerate(args) if _is_float(a)]
-
-    def f(*xs):
-        full = list(args)
-        for i, x in zip(pos, xs):
-            full[i] = x
-        return prim.bind(*full, **sample.params)
-
-    xs = tuple(args[i] for i in pos)
-    if dtype is not None:
-        xs = tuple(np.asarray(x, dtype) for x in xs)
-    return f, xs
 
 
 @pytest.mark.parametrize("prim", DIFFERENTIABLE, ids=lambda p: p.name)
 def test_registry_passes_full_gradcheck(prim):
     for sample in prim.samples():
-        f, xs = _closure(prim, sample)
+        f, xs = sample_function(prim, sample)
         report = gradcheck(f, xs)
         assert report.ok
         assert not report.flagged or prim.kinks, report.table()
@@ -45,7 +26,7 @@ def test_registry_passes_full_gradcheck(prim):
 def test_registry_passes_directional_gradcheck_in_float32():
     for prim in DIFFERENTIABLE:
         for sample in prim.samples():
-            f, xs = _closure(prim, sample, np.float32)
+            f, xs = sample_function(prim, sample, np.float32)
             report = gradcheck(f, xs, mode="directional")
             assert report.ok and report.dtype in ("float32", "float64"), prim.name
 
