@@ -110,6 +110,16 @@ def finite(values: Any) -> np.ndarray:
     return arr
 
 
+def finish_axes(ax: Any, title: str, xlabel: str, ylabel: str) -> None:
+    """The common last touches of a 2-D plot: title, axis labels, a light grid, and a
+    legend when there is more than one labelled item."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    legend_if_many(ax)
+
+
 def legend_if_many(ax: Any, **kw: Any) -> None:
     handles, _ = ax.get_legend_handles_labels()
     if len(handles) > 1:

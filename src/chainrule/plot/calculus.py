@@ -13,6 +13,7 @@ from ._common import (
     derivative_fn_1d,
     eval_1d,
     expr_fn_1d,
+    finish_axes,
     finite,
     legend_if_many,
     new_axes,
@@ -54,11 +55,7 @@ def function_and_derivatives(
         d = derivative_fn_1d(f, int(order))
         ax.plot(xs, finite(eval_1d(d, xs)), label=_prime(label, int(order)), linewidth=1.6)
     ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
-    ax.set_title(f"{_title_name(f, expr, label)} and its derivatives")
-    ax.set_xlabel(var)
-    ax.set_ylabel("value")
-    ax.grid(True, alpha=0.3)
-    legend_if_many(ax)
+    finish_axes(ax, f"{_title_name(f, expr, label)} and its derivatives", var, "value")
     return fig
 
 
@@ -95,11 +92,7 @@ def tangents(f: Any, at: Any, xlim: Sequence[float] = (-3, 3), *, ax: Any = None
     pad = 0.15 * (hi - lo if hi > lo else 1.0)
     if np.isfinite(lo) and np.isfinite(hi):
         ax.set_ylim(lo - pad, hi + pad)
-    ax.set_title("Tangent lines")
-    ax.set_xlabel(var)
-    ax.set_ylabel("y")
-    ax.grid(True, alpha=0.3)
-    legend_if_many(ax)
+    finish_axes(ax, "Tangent lines", var, "y")
     return fig
 
 
@@ -136,11 +129,7 @@ def taylor_polynomials(
     pad = 0.25 * (hi - lo if hi > lo else 1.0)
     if np.isfinite(lo) and np.isfinite(hi):
         ax.set_ylim(lo - pad, hi + pad)
-    ax.set_title(f"Taylor polynomials about {var} = {float(at):g}")
-    ax.set_xlabel(var)
-    ax.set_ylabel("y")
-    ax.grid(True, alpha=0.3)
-    legend_if_many(ax)
+    finish_axes(ax, f"Taylor polynomials about {var} = {float(at):g}", var, "y")
     return fig
 
 
@@ -185,12 +174,8 @@ def critical_points_plot(f: Any, xlim: Sequence[float] = (-3, 3), *, ax: Any = N
             fontsize=9,
             color=color,
         )
-    ax.set_title(f"Critical points of {expr}")
-    ax.set_xlabel(var)
-    ax.set_ylabel("f")
     ax.margins(y=0.12)
-    ax.grid(True, alpha=0.3)
-    legend_if_many(ax)
+    finish_axes(ax, f"Critical points of {expr}", var, "f")
     return fig
 
 
