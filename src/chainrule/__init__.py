@@ -22,11 +22,13 @@ from ._api import (
     vjp,
 )
 from .core import EscapedTracerError, primal_value, tree_flatten, tree_map, tree_unflatten
+from .core.budget import BudgetExceeded, budget
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "EscapedTracerError", "derivative", "elementwise_grad", "grad", "hessian", "hvp",
+    "BudgetExceeded", "EscapedTracerError", "budget", "derivative", "elementwise_grad", "grad",
+    "hessian", "hvp",
     "jacfwd", "jacobian", "jacrev", "jvp", "numeric", "numpy", "primal_value", "stop_gradient",
     "testing", "tree_flatten", "tree_map", "tree_unflatten", "value_and_grad", "vjp",
 ]
