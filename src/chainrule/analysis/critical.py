@@ -1,11 +1,20 @@
 """Critical points, found and classified, with an honest word on completeness.
 
-In one variable, the roots of ``f'`` on an interval are exact when ``f'`` is a polynomial
-(its roots are the eigenvalues of the companion matrix) and otherwise found by scanning a
-fine grid for sign changes and near-zeros, then refining with Newton's method. In several
-variables, Newton's method on the gradient starts from a grid over the box; when the
-gradient is linear (``f`` quadratic) the single solve is exact. Each point is classified
-by the second-derivative test or by the eigenvalues of the Hessian.
+In one variable, a critical point is where ``f'`` is zero or changes sign (a kink such as
+``abs`` at 0 counts: ``f'`` jumps across zero there). Each is classified by the sign of
+``f'`` on its two sides -- minus then plus is a minimum, plus then minus a maximum, the
+same sign an inflection -- which needs no threshold on the size of ``f`` or ``f''``.
+
+- When ``f'`` is a polynomial with rational coefficients, its distinct real roots are
+  proven: located from the companion matrix, bracketed by exact signs, and counted by a
+  Sturm sequence. Then the answer is *complete*, and roots outside the box are reported.
+- Otherwise ``f'`` is scanned for sign changes, each bisected to neighbouring floats, and
+  dips of ``|f'|`` are refined by Newton's method: a search, not proven complete.
+
+In several variables, Newton's method on the gradient runs from a bounded set of starts
+(a grid in two variables, quasi-random Halton points beyond), under the budget; points are
+classified by the eigenvalues of the Hessian, relative to the largest. Only a linear
+gradient (``f`` quadratic) is solved completely.
 
 >>> from chainrule.symbolic import parse
 >>> from chainrule.analysis import critical_points
@@ -19,158 +28,267 @@ True
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from ..core import Primitive
+from ..core.budget import budgeted, charge, check_time
 from ..symbolic.calculus import _symbol, diff, lambdify
 from ..symbolic.expr import Expr, as_expr, walk_postorder
+from . import _poly
+from ._roots1d import GRID, sign_changes
 
 __all__ = ["CriticalPoint", "CriticalPoints", "critical_points"]
+
+MAX_STARTS = 400      # Newton starts in several variables, whatever the dimension
+NEWTON_STEPS = 60
+FLAT = 1e-6           # a Hessian eigenvalue below this fraction of the largest is "zero"
 
 
 @dataclass(frozen=True)
 class CriticalPoint:
+    """One critical point. ``kind``: "minimum", "maximum", "saddle", "inflection" (f'
+    keeps its sign: not an extremum) or "degenerate" (the test cannot decide);
+    ``eigenvalues``: of the Hessian (``(f'',)`` in one variable); ``kink``: f' jumps
+    there (f is not differentiable), so the kind comes from the signs of f' alone."""
+
     point: tuple
     value: float
-    kind: str          # "minimum", "maximum", "saddle", "inflection" or "degenerate"
+    kind: str
     eigenvalues: tuple
+    kink: bool = False
 
 
 @dataclass
 class CriticalPoints:
+    """The critical points in the box, whether the list is proven complete, a note on
+    how they were found, and (for polynomials in one variable) the known critical points
+    outside the box."""
+
     points: list
     complete: bool
     note: str
     vars: list = field(default_factory=list)
+    box: list = field(default_factory=list)
+    outside: list = field(default_factory=list)
 
     def __str__(self) -> str:
         names = ", ".join(v.args[0] for v in self.vars)
-        lines = [f"({_fmt(p.point)}): {p.kind}, f = {p.value:.6g}" for p in self.points]
-        if not lines:
-            lines = ["no critical points found"]
-        return f"critical points in ({names}):\n  " + "\n  ".join(lines) + f"\nnote: {self.note}"
+        where = ", ".join(f"{v.args[0]} in [{lo:g}, {hi:g}]"
+                          for v, (lo, hi) in zip(self.vars, self.box))
+        lines = [_line(p) for p in self.points] or ["no critical points found in the box"]
+        if self.outside:
+            lines.append(f"outside the box ({len(self.outside)}, all of them):")
+            lines += ["  " + _line(p) for p in self.outside]
+        head = f"critical points in ({names})" + (f", box {where}" if where else "")
+        return f"{head}:\n  " + "\n  ".join(lines) + f"\nnote: {self.note}"
+
+
+def _line(p: CriticalPoint) -> str:
+    kink = " (kink: f' jumps across 0)" if p.kink else ""
+    return f"({_fmt(p.point)}): {p.kind}{kink}, f = {p.value:.6g}"
 
 
 def _fmt(point: tuple) -> str:
     return ", ".join(f"{v:.6g}" for v in point)
 
 
-_POLY_OPS = {"add", "subtract", "multiply", "negative"}
+def _kind_1d(left: int, right: int) -> str:
+    """The first-derivative test: the signs of f' just left and right of the point."""
+    if left < 0 < right:
+        return "minimum"
+    if left > 0 > right:
+        return "maximum"
+    if left == right != 0:
+        return "inflection"
+    return "degenerate"
 
 
-def _is_polynomial(expr: Expr, x: Expr) -> bool:
-    """Built from x and constants by +, -, *, / by a constant and integer powers >= 0."""
-    for node in walk_postorder(expr):
-        if node.op in ("const", "sym"):
-            continue
-        name = node.op.name
-        if name == "power":
-            n = node.args[1]
-            if not (n.op == "const" and float(n.value).is_integer() and n.value >= 0):
-                return False
-        elif name == "divide":
-            if node.args[1].free_symbols():
-                return False
-        elif name not in _POLY_OPS:
-            return False
-    return expr.free_symbols() <= {x}
+def _kinks(expr: Expr) -> list[str]:
+    """Names of the non-smooth primitives in ``expr`` (the registry's ``kinks`` facts)."""
+    names = {n.op.name for n in walk_postorder(expr)
+             if isinstance(n.op, Primitive) and n.op.kinks}
+    return sorted(names)
 
 
-def _poly_coeffs(expr: Expr, x: Expr, max_degree: int = 50) -> list | None:
-    """Coefficients (highest first) if ``expr`` is a polynomial in ``x`` alone."""
-    if not _is_polynomial(expr, x):
-        return None
-    d, derivs = expr, [expr]
-    for _ in range(max_degree + 1):
-        d = diff(d, x)
-        if d.op == "const" and d.value == 0:
-            break
-        derivs.append(d)
+@budgeted
+def critical_points(expr: Any, vars: list, box: list, grid: int = 7) -> CriticalPoints:
+    """Critical points of ``expr`` in the box ``[(lo, hi), ...]``, one pair per variable.
+
+    ``grid`` sets the starts per variable of the search in two variables; in more, at most
+    :data:`MAX_STARTS` quasi-random starts are used. Runs under the active budget
+    (:func:`chainrule.budget`), raising ``BudgetExceeded`` when it is spent.
+    """
+    expr = as_expr(expr)
+    xs = [_symbol(v) for v in vars]
+    if len(box) != len(xs):
+        raise ValueError("give one (lo, hi) interval per variable")
+    box = [(float(lo), float(hi)) for lo, hi in box]
+    if any(not (np.isfinite(lo) and np.isfinite(hi) and lo < hi) for lo, hi in box):
+        raise ValueError(f"each interval must be finite with lo < hi, got {box}")
+    if len(xs) == 1:
+        result = _critical_1d(expr, xs[0], *box[0])
     else:
-        return None
-    at0 = [float(lambdify(e, [x])(0.0)) for e in derivs]
-    return [c / math.factorial(k) for k, c in enumerate(at0)][::-1]
+        result = _critical_nd(expr, xs, box, grid)
+    result.box = box
+    return result
 
 
-def _scale(fn, x0: float) -> float:
-    """The size of a derivative near ``x0``: thresholds are relative to it."""
-    xs = x0 + np.linspace(-1, 1, 9) * 0.1 * max(1.0, abs(x0))
-    with np.errstate(all="ignore"):
-        vals = np.abs(np.asarray(fn(xs), dtype=float) * np.ones_like(xs))
-    vals = vals[np.isfinite(vals)]
-    return float(vals.max()) if vals.size else 0.0
+def _critical_1d(expr: Expr, x: Expr, lo: float, hi: float) -> CriticalPoints:
+    d1 = diff(expr, x)
+    if d1.op == "const" and d1.value == 0:
+        return CriticalPoints([], False, "f' is identically zero: f is constant, so every "
+                              "point of the interval is critical", [x])
+    poly = _poly.poly_from_expr(expr, x)
+    if poly is not None:
+        return _critical_poly(poly, x, lo, hi)
+    return _critical_scan(expr, d1, x, lo, hi)
 
 
-def _classify_1d(derivs: list, x0: float, multiplicity: int = 1) -> tuple[str, tuple]:
-    """The first derivative of f (from the 2nd, or past a root's multiplicity in f') that
-    does not vanish at x0: even order, an extremum by its sign; odd order, an inflection."""
-    second = float(derivs[0](x0))
-    for order, d in enumerate(derivs, start=2):
-        if order <= multiplicity:
-            continue
-        v = float(d(x0))
-        if abs(v) > 1e-7 * _scale(d, x0):
-            if order % 2 == 1:
-                return "inflection", (second,)
-            return ("minimum" if v > 0 else "maximum"), (second,)
-    return "degenerate", (second,)
+def _critical_poly(poly: list, x: Expr, lo: float, hi: float) -> CriticalPoints:
+    """A polynomial f: the real roots of f' exactly, classified by exact signs."""
+    p = _poly.derivative(poly)
+    p2 = _poly.derivative(p)
+    roots, proven = _poly.real_roots(p)
+    inside, outside = [], []
+    for r in roots:
+        kind = _kind_1d(*_poly.side_signs(p, r))
+        at = Fraction(r.value)
+        point = CriticalPoint((r.value + 0.0,), float(_poly.evaluate(poly, at)), kind,
+                              (float(_poly.evaluate(p2, at)),))
+        (inside if lo <= r.value <= hi else outside).append(point)
+    if proven:
+        note = (f"complete: f' is a polynomial; all {len(roots)} of its distinct real roots "
+                "were isolated and counted exactly (Sturm sequence), and each is classified "
+                "by the sign of f' on its two sides")
+    else:
+        note = ("search, not proven complete: f' is a polynomial, but the count of its real "
+                "roots could not be confirmed within the budget; the points shown are proven")
+    return CriticalPoints(inside, proven, note, [x], outside=outside if proven else [])
 
 
-def _cluster(roots: list, tol: float = 1e-3) -> list:
-    """Group numerically split multiple roots: ``(mean, multiplicity)`` per group."""
-    groups: list[list] = []
-    for r in sorted(roots):
-        if groups and abs(r - groups[-1][-1]) <= tol * max(1.0, abs(r)):
-            groups[-1].append(r)
-        else:
-            groups.append([r])
-    return [(float(np.mean(g)), len(g)) for g in groups]
+def _critical_scan(expr: Expr, d1: Expr, x: Expr, lo: float, hi: float) -> CriticalPoints:
+    """Any other f: sign changes of f' on a grid, bisected; dips refined by Newton."""
+    d2 = diff(d1, x)
+    f, f1, f2 = lambdify(expr, [x]), lambdify(d1, [x]), lambdify(d2, [x])
+    points = []
+    for c in sign_changes(f1, lo, hi, f2):
+        with np.errstate(all="ignore"):
+            value, second = float(np.asarray(f(c.value))), float(np.asarray(f2(c.value)))
+        if not np.isfinite(value):
+            continue  # a pole of f, where f' changes sign without f having a value
+        points.append(CriticalPoint((c.value + 0.0,), value, _kind_1d(c.left, c.right),
+                                    (second,), c.jump))
+    spacing = (hi - lo) / (GRID - 1)
+    note = (f"numerical search, not proven complete: f' was scanned at {GRID} points "
+            f"(spacing {spacing:.3g}), each sign change bisected to neighbouring floats and "
+            "each dip of |f'| searched on finer grids; roots of f' that share a grid cell "
+            "without a visible dip may be missed")
+    kinks = _kinks(expr)
+    if kinks:
+        note += (f". f has kinks ({', '.join(kinks)}): a point where f' jumps across 0 is "
+                 "classified by the sign of f' on each side")
+    return CriticalPoints(points, False, note, [x])
 
 
-def _roots_1d(f1, coeffs, lo: float, hi: float, n: int = 4001) -> tuple[list, bool]:
-    """Candidate roots of f' as ``(x, multiplicity)`` pairs, and whether they are exact."""
-    if coeffs is not None:
-        while coeffs and coeffs[0] == 0:
-            coeffs = coeffs[1:]
-        if len(coeffs) <= 1:
-            return [], True
-        r = np.roots(coeffs)
-        real = r[np.abs(r.imag) <= 1e-4 * np.maximum(1, np.abs(r))].real
-        return [(x, m) for x, m in _cluster(list(real)) if lo <= x <= hi], True
-    xs = np.linspace(lo, hi, n)
-    with np.errstate(all="ignore"):
-        ys = np.asarray(f1(xs), dtype=float) * np.ones_like(xs)
-    cands = [xs[i] for i in range(n - 1) if np.isfinite(ys[i]) and np.isfinite(ys[i + 1])
-             and (ys[i] == 0 or ys[i] * ys[i + 1] < 0)]
-    small = np.abs(ys)
-    cands += [xs[i] for i in range(1, n - 1) if small[i] <= small[i - 1] and
-              small[i] <= small[i + 1] and small[i] < 1e-3]
-    return [(c, 1) for c in cands], False
+def _halton(count: int, dim: int) -> np.ndarray:
+    """The first ``count`` points of the Halton sequence in ``[0, 1)^dim``."""
+    primes = [p for p in range(2, 600) if all(p % q for q in range(2, int(p ** 0.5) + 1))]
+    out = np.zeros((count, dim))
+    for d in range(dim):
+        base = primes[d]
+        for i in range(count):
+            f, k, v = 1.0, i + 1, 0.0
+            while k:
+                f /= base
+                v += f * (k % base)
+                k //= base
+            out[i, d] = v
+    return out
 
 
-def _newton(g, h, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | None:
-    x = np.array(x0, dtype=float)
-    for _ in range(60):
-        gx, hx = g(x), h(x)
-        if not np.all(np.isfinite(gx)) or not np.all(np.isfinite(hx)):
-            return None
-        try:
-            step = np.linalg.lstsq(hx, gx, rcond=None)[0]
-        except np.linalg.LinAlgError:
-            return None
-        x = x - step
-        if np.linalg.norm(step) <= 1e-13 * max(1.0, np.linalg.norm(x)):
+def _starts(lo: np.ndarray, hi: np.ndarray, grid: int) -> tuple[np.ndarray, str]:
+    n = len(lo)
+    if grid ** n <= MAX_STARTS:
+        axes = [np.linspace(a, b, grid) for a, b in zip(lo, hi)]
+        return np.array(list(itertools.product(*axes))), f"a {grid}^{n} grid"
+    pts = np.vstack([(lo + hi) / 2, lo + (hi - lo) * _halton(MAX_STARTS - 1, n)])
+    return pts, f"{MAX_STARTS} quasi-random (Halton) points"
+
+
+class _Field:
+    """The gradient and Hessian of f, evaluated at many points at once."""
+
+    def __init__(self, expr: Expr, xs: list) -> None:
+        grads = [diff(expr, v) for v in xs]
+        self.hess = [[diff(g, v) for v in xs] for g in grads]
+        self.f = lambdify(expr, xs)
+        self.gf = [lambdify(g, xs) for g in grads]
+        self.hf = [[lambdify(h, xs) for h in row] for row in self.hess]
+        self.n = len(xs)
+
+    def _at(self, fn: Any, pts: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(fn(*pts.T), dtype=float), (len(pts),))
+
+    def grad(self, pts: np.ndarray) -> np.ndarray:
+        charge(len(pts) * self.n, "searching for critical points")
+        return np.stack([self._at(g, pts) for g in self.gf], axis=1)
+
+    def hessian(self, pts: np.ndarray) -> np.ndarray:
+        charge(len(pts) * self.n ** 2, "searching for critical points")
+        rows = [np.stack([self._at(h, pts) for h in row], axis=1) for row in self.hf]
+        h = np.stack(rows, axis=1)
+        return (h + np.swapaxes(h, 1, 2)) / 2
+
+
+def _newton(field: _Field, starts: np.ndarray, lo: np.ndarray,
+            hi: np.ndarray) -> np.ndarray:
+    """Newton's method from every start at once (pseudo-inverse steps, so singular
+    Hessians do not stop it); returns the points that converged inside the box."""
+    x = starts.copy()
+    g0 = np.linalg.norm(field.grad(x), axis=1)
+    gscale = float(np.max(g0[np.isfinite(g0)], initial=0.0)) or 1.0
+    step = np.full(len(x), np.inf)
+    for _ in range(NEWTON_STEPS):
+        check_time("searching for critical points")
+        g, h = field.grad(x), field.hessian(x)
+        ok = np.all(np.isfinite(g), axis=1) & np.all(np.isfinite(h), axis=(1, 2))
+        x, g, h, step = x[ok], g[ok], h[ok], step[ok]
+        if not len(x):
             break
-    ok = np.linalg.norm(g(x)) <= 1e-8 * max(1.0, np.linalg.norm(x))
-    return x if ok and np.all(x >= lo - 1e-9) and np.all(x <= hi + 1e-9) else None
+        with np.errstate(all="ignore"):
+            d = np.einsum("sij,sj->si", np.linalg.pinv(h), g)
+        x = x - d
+        step = np.linalg.norm(d, axis=1)
+        if np.all(step <= 1e-13 * np.maximum(1.0, np.linalg.norm(x, axis=1))):
+            break
+    if not len(x):
+        return x
+    gn = np.linalg.norm(field.grad(x), axis=1)
+    size = np.maximum(1.0, np.linalg.norm(x, axis=1))
+    width = hi - lo
+    good = (gn <= 1e-8 * gscale) & (step <= 1e-8 * size)
+    good &= np.all((x >= lo - 1e-9 * width) & (x <= hi + 1e-9 * width), axis=1)
+    return x[good]
 
 
-def _kind(eigs: np.ndarray, scale: float) -> str:
-    tol = 1e-8 * max(1.0, scale)
-    if np.any(np.abs(eigs) <= tol):
+def _distinct(points: np.ndarray) -> list[np.ndarray]:
+    found: list[np.ndarray] = []
+    for r in points[np.lexsort(points.T[::-1])] if len(points) else []:
+        if all(np.linalg.norm(r - q) > 1e-7 * max(1.0, np.linalg.norm(r)) for q in found):
+            found.append(r)
+    return found
+
+
+def _kind(eigs: np.ndarray) -> str:
+    """The second-derivative test, scale-free: an eigenvalue is zero when it is below
+    :data:`FLAT` times the largest (or all are zero)."""
+    top = float(np.max(np.abs(eigs), initial=0.0))
+    if not np.all(np.isfinite(eigs)) or top == 0 or np.any(np.abs(eigs) <= FLAT * top):
         return "degenerate"
     if np.all(eigs > 0):
         return "minimum"
@@ -179,78 +297,31 @@ def _kind(eigs: np.ndarray, scale: float) -> str:
     return "saddle"
 
 
-def critical_points(expr: Any, vars: list, box: list, grid: int = 7) -> CriticalPoints:
-    """Critical points of ``expr`` in the box ``[(lo, hi), ...]``, one pair per variable."""
-    expr = as_expr(expr)
-    xs = [_symbol(v) for v in vars]
-    if len(box) != len(xs):
-        raise ValueError("give one (lo, hi) interval per variable")
-    f = lambdify(expr, xs)
-    if len(xs) == 1:
-        return _critical_1d(expr, xs[0], f, *map(float, box[0]))
-    return _critical_nd(expr, xs, f, box, grid)
-
-
-def _critical_1d(expr: Expr, x: Expr, f, lo: float, hi: float) -> CriticalPoints:
-    d1 = diff(expr, x)
-    if d1.op == "const" and d1.value == 0:
-        return CriticalPoints([], False, "f' is identically zero: f is constant, so every "
-                              "point of the interval is critical", [x])
-    higher, d = [], d1
-    for _ in range(6):
-        d = diff(d, x)
-        higher.append(lambdify(d, [x]))
-    f1 = lambdify(d1, [x])
-    cands, exact = _roots_1d(f1, _poly_coeffs(d1, x), lo, hi)
-    roots: list[tuple] = []
-    for c, mult in cands:
-        r = c if exact else _newton(lambda v: np.atleast_1d(f1(v[0])),
-                                    lambda v: np.atleast_2d(higher[0](v[0])),
-                                    np.array([c]), np.array([lo]), np.array([hi]))
-        r = None if r is None else float(np.atleast_1d(r)[0])
-        if r is not None and all(abs(r - q) > 1e-7 * max(1, abs(r)) for q, _ in roots):
-            roots.append((r, mult))
+def _critical_nd(expr: Expr, xs: list, box: list, grid: int) -> CriticalPoints:
+    field = _Field(expr, xs)
+    lo, hi = np.array(box, float).T
+    linear = all(e.op == "const" for row in field.hess for e in row)
+    if linear:
+        starts, how = ((lo + hi) / 2)[None, :], ""
+    else:
+        starts, how = _starts(lo, hi, grid)
     points = []
-    for r, mult in sorted(roots):
-        kind, eig = _classify_1d(higher, r, mult)
-        points.append(CriticalPoint((r + 0.0,), float(f(r)), kind, eig))
-    note = ("complete: f' is a polynomial, and all its real roots in the interval were found"
-            if exact else "numerical search: f' scanned at 4001 points and refined by Newton's "
-            "method; roots closer together than the grid spacing, or where f' touches zero "
-            "without a clear dip, may be missed")
-    return CriticalPoints(points, exact, note, [x])
-
-
-def _critical_nd(expr: Expr, xs: list, f, box: list, grid: int) -> CriticalPoints:
-    grads = [diff(expr, v) for v in xs]
-    hess = [[diff(g, v) for v in xs] for g in grads]
-    gf = [lambdify(g, xs) for g in grads]
-    hf = [[lambdify(h, xs) for h in row] for row in hess]
-    g = lambda p: np.array([float(fn(*p)) for fn in gf])
-    h = lambda p: np.array([[float(fn(*p)) for fn in row] for row in hf])
-    linear = all(e.op == "const" for row in hess for e in row)
-    lo = np.array([b[0] for b in box], float)
-    hi = np.array([b[1] for b in box], float)
-    starts = [lo + (hi - lo) / 2] if linear else [
-        np.array(p) for p in itertools.product(*[np.linspace(a, b, grid) for a, b in box])]
-    found: list[np.ndarray] = []
-    for s in starts:
-        r = _newton(g, h, s, lo, hi)
-        if r is not None and all(np.linalg.norm(r - q) > 1e-6 * max(1, np.linalg.norm(r))
-                                 for q in found):
-            found.append(r)
-    points = []
-    for r in sorted(found, key=tuple):
-        eigs = np.linalg.eigvalsh((h(r) + h(r).T) / 2)
-        kind = _kind(eigs, float(np.max(np.abs(eigs))) if len(eigs) else 1.0)
-        points.append(CriticalPoint(tuple(float(v) + 0.0 for v in r), float(f(*r)), kind,
+    for r in _distinct(_newton(field, starts, lo, hi)):
+        h = field.hessian(r[None, :])[0]
+        eigs = np.linalg.eigvalsh(h)
+        with np.errstate(all="ignore"):
+            value = float(np.asarray(field.f(*r)))
+        points.append(CriticalPoint(tuple(float(v) + 0.0 for v in r), value, _kind(eigs),
                                     tuple(float(e) for e in eigs)))
-    if linear and np.linalg.matrix_rank(h(starts[0])) < len(xs):
+    if linear and np.linalg.matrix_rank(field.hessian(starts)[0]) < len(xs):
         return CriticalPoints(points, False, "the gradient is linear but the Hessian is "
                               "singular: the critical points form a line or plane, of which "
                               "one point is shown", xs)
-    note = ("complete: the gradient is linear, so the one solution of grad f = 0 is the only "
-            "critical point" if linear else f"numerical search: Newton's method from "
-            f"{len(starts)} starting points; critical points whose basins miss every start "
-            "may be missed")
+    if linear:
+        note = ("complete: the gradient is linear, so the one solution of grad f = 0 is the "
+                "only critical point")
+    else:
+        note = (f"numerical search, not proven complete: Newton's method from {len(starts)} "
+                f"starts ({how}) in the box; critical points whose basins miss every start may be "
+                "missed")
     return CriticalPoints(points, linear, note, xs)
