@@ -148,6 +148,10 @@ def test_five_variables_are_bounded():
 def test_several_variables_degenerate_and_saddle():
     r = critical_points(parse("x^2 - y^4"), ["x", "y"], [(-1, 1), (-1, 1)])
     assert [p.kind for p in r.points] == ["degenerate"]
+    for f in ("x^4 + y^4", "1e-12*(x^4 + y^4)", "x^4 + y^4 + z^4"):
+        names = ["x", "y", "z"][:2 + f.count("z")]
+        r = critical_points(parse(f), names, [(-1, 1)] * len(names))
+        assert [p.kind for p in r.points] == ["degenerate"]  # the Hessian vanishes
     r = critical_points(parse("1e-9*(x^2 - y^2) + 1e-9*x^3"), ["x", "y"], [(-1, 1)] * 2)
     assert [p.kind for p in r.points] == ["maximum", "saddle"]  # x = -2/3 and 0
 

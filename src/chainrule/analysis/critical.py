@@ -284,11 +284,13 @@ def _distinct(points: np.ndarray) -> list[np.ndarray]:
     return found
 
 
-def _kind(eigs: np.ndarray) -> str:
+def _kind(eigs: np.ndarray, typical: float) -> str:
     """The second-derivative test, scale-free: an eigenvalue is zero when it is below
-    :data:`FLAT` times the largest (or all are zero)."""
+    :data:`FLAT` times the largest, or the largest below :data:`FLAT` times ``typical``
+    (the size of the Hessian over the box: f is flat to second order here)."""
     top = float(np.max(np.abs(eigs), initial=0.0))
-    if not np.all(np.isfinite(eigs)) or top == 0 or np.any(np.abs(eigs) <= FLAT * top):
+    if (not np.all(np.isfinite(eigs)) or top <= FLAT * typical
+            or np.any(np.abs(eigs) <= FLAT * top)):
         return "degenerate"
     if np.all(eigs > 0):
         return "minimum"
@@ -305,13 +307,15 @@ def _critical_nd(expr: Expr, xs: list, box: list, grid: int) -> CriticalPoints:
         starts, how = ((lo + hi) / 2)[None, :], ""
     else:
         starts, how = _starts(lo, hi, grid)
+    sizes = np.linalg.norm(field.hessian(starts), axis=(1, 2))
+    typical = float(np.median(sizes[np.isfinite(sizes)])) if np.isfinite(sizes).any() else 0.0
     points = []
     for r in _distinct(_newton(field, starts, lo, hi)):
         h = field.hessian(r[None, :])[0]
         eigs = np.linalg.eigvalsh(h)
         with np.errstate(all="ignore"):
             value = float(np.asarray(field.f(*r)))
-        points.append(CriticalPoint(tuple(float(v) + 0.0 for v in r), value, _kind(eigs),
+        points.append(CriticalPoint(tuple(float(v) + 0.0 for v in r), value, _kind(eigs, typical),
                                     tuple(float(e) for e in eigs)))
     if linear and np.linalg.matrix_rank(field.hessian(starts)[0]) < len(xs):
         return CriticalPoints(points, False, "the gradient is linear but the Hessian is "
