@@ -14,6 +14,7 @@ from .fit import TrainResult, fit
 from .history import History, step_info
 from .interop import ravel_pytree, scipy_objective
 from .minimize import OptimizeResult, minimize
+from .moments import scale_by_adam, scale_by_rms, scale_by_rss, trace
 from .schedules import (
     constant_schedule,
     cosine_decay_schedule,
@@ -24,16 +25,18 @@ from .schedules import (
     linear_warmup,
     piecewise_constant_schedule,
 )
-from .transform import (
+from .states import (
     ClipByGlobalNormState,
     EmptyState,
-    GradientTransformation,
     ScaleByAdamState,
     ScaleByLearningRateState,
     ScaleByRmsState,
     ScaleByRssState,
-    Schedule,
     TraceState,
+)
+from .transform import (
+    GradientTransformation,
+    Schedule,
     add_decayed_weights,
     apply_updates,
     chain,
@@ -42,12 +45,9 @@ from .transform import (
     global_norm,
     identity,
     scale,
-    scale_by_adam,
     scale_by_learning_rate,
-    scale_by_rms,
-    scale_by_rss,
-    trace,
 )
+from .validate import InvalidParameterError, check_learning_rate
 
 __all__ = [
     # transformations and their states
@@ -65,4 +65,6 @@ __all__ = [
     # minimize, fit, diagnostics, interop
     "minimize", "OptimizeResult", "History", "step_info", "fit", "TrainResult",
     "estimate_curvature", "learning_rate_hint", "ravel_pytree", "scipy_objective",
+    # validation
+    "InvalidParameterError", "check_learning_rate",
 ]

@@ -1,5 +1,7 @@
 """The named optimizers: short chains of the transformations in
-:mod:`chainrule.optim.transform`, each ending with ``scale_by_learning_rate``.
+:mod:`chainrule.optim.transform` and :mod:`chainrule.optim.moments`, each ending with
+``scale_by_learning_rate``. Their hyperparameters are checked by those pieces (a learning
+rate must be finite and > 0, or a schedule; decay rates and betas lie in [0, 1)).
 
 >>> import numpy as np
 >>> opt = sgd(learning_rate=0.1)
@@ -11,18 +13,16 @@
 
 from __future__ import annotations
 
+from .moments import scale_by_adam, scale_by_rms, scale_by_rss, trace
 from .transform import (
     GradientTransformation,
     Schedule,
     add_decayed_weights,
     apply_updates,
     chain,
-    scale_by_adam,
     scale_by_learning_rate,
-    scale_by_rms,
-    scale_by_rss,
-    trace,
 )
+from .validate import check_bool, check_fraction
 
 __all__ = ["sgd", "rmsprop", "adagrad", "adam", "adamw", "apply_updates"]
 
@@ -38,6 +38,8 @@ def sgd(learning_rate: LearningRate, momentum: float = 0.0,
     >>> float(opt.update(1.0, s)[0])
     -0.19
     """
+    momentum = check_fraction(momentum, "momentum", "sgd")
+    check_bool(nesterov, "nesterov", "sgd")
     if momentum:
         return chain(trace(momentum, nesterov), scale_by_learning_rate(learning_rate))
     return chain(scale_by_learning_rate(learning_rate))

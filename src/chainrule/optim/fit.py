@@ -16,15 +16,23 @@ from __future__ import annotations
 
 import math
 import sys
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TextIO
 
 import numpy as np
 
 from .._api import value_and_grad
+from ..core.budget import check_time
+from .diagnostics import DivergenceError, Monitor
 from .history import History, step_info
 from .transform import GradientTransformation, apply_updates, global_norm
+from .validate import (
+    InvalidParameterError,
+    check_bool,
+    check_callable,
+    check_int,
+    check_random_state,
+)
 
 __all__ = ["fit", "TrainResult"]
 
@@ -82,9 +90,28 @@ def _check_data(data: Any, batch_size: int | None) -> tuple[np.ndarray, ...]:
                                             (data,)))
     if not arrays or any(a.ndim == 0 or len(a) != len(arrays[0]) for a in arrays):
         raise ValueError("fit: data must be a tuple of arrays sharing their first axis")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"fit: batch_size must be None or a positive int, got {batch_size!r}")
+    if len(arrays[0]) == 0:
+        raise ValueError(f"fit: found data with 0 samples (shapes "
+                         f"{[a.shape for a in arrays]}), while a minimum of 1 is required")
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", "fit", 1)
     return arrays
+
+
+def _check_settings(loss_fn: Callable, optimizer: Any, epochs: int, shuffle: bool,
+                    seed: Any, callbacks: Sequence[Callback], progress: Any) -> int:
+    check_callable(loss_fn, "loss_fn", "fit")
+    if not (callable(getattr(optimizer, "init", None))
+            and callable(getattr(optimizer, "update", None))):
+        raise InvalidParameterError(f"fit: optimizer must be a GradientTransformation "
+                                    f"(with init and update), got {optimizer!r}")
+    check_bool(shuffle, "shuffle", "fit")
+    check_random_state(seed, "seed", "fit")
+    for cb in callbacks:
+        check_callable(cb, "each of callbacks", "fit")
+    if progress is not None:
+        check_bool(progress, "progress", "fit")
+    return check_int(epochs, "epochs", "fit")
 
 
 def fit(loss_fn: Callable[..., Any], params: Any, data: Sequence[Any],
@@ -104,6 +131,11 @@ def fit(loss_fn: Callable[..., Any], params: Any, data: Sequence[Any],
         progress: a progress bar on stderr; ``None`` shows it only when stderr is a
             terminal.
 
+    Raises:
+        DivergenceError: the loss became infinite or NaN, or grew far past its start
+            (the diagnostics of :class:`~chainrule.optim.diagnostics.Monitor`); its
+            ``result`` holds the parameters before the failing step and the history.
+
     >>> import numpy as np
     >>> from chainrule.optim import adam
     >>> res = fit(lambda p, x: ((p - x) ** 2).mean(), 0.0, (np.ones(4),), adam(0.1),
@@ -111,32 +143,57 @@ def fit(loss_fn: Callable[..., Any], params: Any, data: Sequence[Any],
     >>> len(res.history), res.history.learning_rate[:3].tolist()
     (4, [0.1, 0.1, 0.1])
     """
+    epochs = _check_settings(loss_fn, optimizer, epochs, shuffle, seed, callbacks, progress)
     arrays = _check_data(data, batch_size)
-    vg = value_and_grad(loss_fn)
-    rng, history = np.random.default_rng(seed), History()
     n = len(arrays[0])
     per_epoch = 1 if batch_size is None else math.ceil(n / min(batch_size, n))
     bar = _Progress(per_epoch * epochs, _progress_stream(progress))
-    state, step = optimizer.init(params), 0
+    run = _Run(value_and_grad(loss_fn), optimizer, arrays, History(), Monitor())
     try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            params = run.loop(params, epochs, batch_size, shuffle,
+                              np.random.default_rng(seed), callbacks, bar)
+            return _finish(run.vg, params, arrays, run.history)
+    finally:
+        bar.close()
+
+
+class _Run(NamedTuple):
+    vg: Callable
+    optimizer: GradientTransformation
+    arrays: tuple
+    history: History
+    monitor: Monitor
+
+    def loop(self, params: Any, epochs: int, batch_size: int | None, shuffle: bool,
+             rng: np.random.Generator, callbacks: Sequence[Callback], bar: _Progress) -> Any:
+        """The epochs of training; returns the trained parameters."""
+        state, step, n = self.optimizer.init(params), 0, len(self.arrays[0])
         for epoch in range(1, epochs + 1):
             for idx in _batches(n, batch_size, shuffle, rng):
-                loss, g = vg(params, *(a[idx] for a in arrays))
+                check_time("fit")
+                loss, g = self.vg(params, *(a[idx] for a in self.arrays))
                 loss = float(loss)
-                history.record(params, loss, global_norm(g))
-                if not math.isfinite(loss):
-                    warnings.warn(f"fit: the loss became {loss} at step {step}; stopping",
-                                  UserWarning, stacklevel=2)
-                    return TrainResult(params, history)
-                updates, state = optimizer.update(g, state, params)
-                history.mark_step(*step_info(state))
+                self.history.record(params, loss, global_norm(g))
+                _watch(self.monitor, loss, step, TrainResult(params, self.history))
+                updates, state = self.optimizer.update(g, state, params)
+                self.history.mark_step(*step_info(state))
                 params, step = apply_updates(params, updates), step + 1
                 bar.update(step, epoch, epochs, loss)
                 if any([bool(cb(step, params, loss)) for cb in callbacks]):
-                    return _finish(vg, params, arrays, history)
-    finally:
-        bar.close()
-    return _finish(vg, params, arrays, history)
+                    return params
+        return params
+
+
+def _watch(monitor: Monitor, loss: float, step: int, so_far: TrainResult) -> None:
+    """Raise DivergenceError when the batch losses show divergence."""
+    monitor.add_loss(loss)
+    trouble = monitor.diverged()
+    if trouble is not None:
+        err = DivergenceError(f"fit: {trouble} (at step {step}); lower the learning rate, "
+                              "use a decaying schedule or clip the gradient")
+        err.result = so_far
+        raise err
 
 
 def _finish(vg: Callable, params: Any, arrays: tuple, history: History) -> TrainResult:

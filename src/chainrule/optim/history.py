@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .transform import ClipByGlobalNormState, ScaleByLearningRateState
+from .states import ClipByGlobalNormState, ScaleByLearningRateState
 
 __all__ = ["History", "step_info"]
 

@@ -1,10 +1,20 @@
-"""``minimize``: first-order methods and a damped Newton method, with a history and
-diagnostics for runs that diverge or oscillate.
+"""``minimize``: first-order methods, a damped Newton method and L-BFGS, with a history
+and diagnostics for runs that diverge or oscillate.
 
-Stopping: the gradient norm falls to ``gtol`` (success), a step is no longer than
-``xtol`` (success, checked only when ``xtol > 0``), ``maxiter`` steps are done, or the run
-diverges or oscillates (failure, with a learning-rate hint from the curvature at the
-start).
+Stopping, in the order checked at each iterate ``x_k``:
+
+- failure when the run diverges or oscillates (with a learning-rate hint from the
+  curvature at the start), or when f or its gradient is not finite;
+- success when ``|grad f(x_k)| <= gtol * min(1, |grad f(x_0)|)``: the gradient norm is at
+  most ``gtol`` *and* has fallen by the factor ``gtol`` from the start, so scaling f by
+  ``1e-200`` cannot make the start look converged (at an exactly stationary start,
+  ``grad f(x_0) = 0``, the run stops at once);
+- success, only when asked for, when a step is no longer than ``xtol`` (in the units of
+  x) or the loss changes by at most ``ftol * max(|f_k|, |f_{k+1}|)``;
+- failure when ``maxiter`` steps are done.
+
+Newton's method also refuses to call a point with a negative Hessian eigenvalue (a saddle
+or a maximum) a success. Norms are computed without overflow or underflow.
 
 >>> res = minimize(lambda x: x ** 2 - 4 * x + 5, 0.0, method="gd", learning_rate=0.1)
 >>> res.success, round(res.x, 6), [round(p, 6) for p in res.history.params[1:4]]
@@ -16,20 +26,31 @@ start).
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._api import hessian, value_and_grad
+from .._api import value_and_grad
+from ..core.budget import check_time
 from .alias import adagrad, adam, adamw, rmsprop, sgd
 from .diagnostics import Monitor, learning_rate_hint
 from .history import History, step_info
 from .interop import ravel_pytree
-from .transform import GradientTransformation, Schedule, apply_updates, chain
+from .second_order import Stepper, lbfgs_stepper, newton_curvature, newton_stepper
+from .transform import GradientTransformation, Schedule, apply_updates, as_schedule, chain
 from .transform import clip_by_global_norm as _clip_by_global_norm
 from .transform import global_norm as _global_norm
+from .validate import (
+    InvalidParameterError,
+    check_callable,
+    check_choice,
+    check_int,
+    check_nonnegative,
+    check_positive,
+)
 
 __all__ = ["minimize", "OptimizeResult", "METHODS"]
 
@@ -39,6 +60,17 @@ SECOND_ORDER = ("newton", "lbfgs")  # a line search chooses the step; no learnin
 DEFAULT_LEARNING_RATE = {"gd": 0.1, "sgd": 0.1, "momentum": 0.01, "nesterov": 0.01,
                          "rmsprop": 0.01, "adagrad": 0.1, "adam": 0.01, "adamw": 0.01,
                          "newton": 1.0, "lbfgs": 1.0}
+
+
+def _option_names(fn: Callable, skip: tuple = ("learning_rate", "f", "x0")) -> tuple:
+    return tuple(p for p in inspect.signature(fn).parameters if p not in skip)
+
+
+#: The keyword options each method accepts (passed on to its optimizer or stepper).
+OPTIONS = {"gd": (), "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
+           "rmsprop": _option_names(rmsprop), "adagrad": _option_names(adagrad),
+           "adam": _option_names(adam), "adamw": _option_names(adamw),
+           "newton": _option_names(newton_stepper), "lbfgs": _option_names(lbfgs_stepper)}
 
 
 class OptimizeResult(NamedTuple):
@@ -54,17 +86,19 @@ class OptimizeResult(NamedTuple):
     history: History
 
 
-# A stepper maps (x, loss, grad) to (new x, step size or learning rate, clipped?, failure
-# message or None, (loss, grad) at the new x if it already computed them, else None).
-Stepper = Callable[[Any, float, Any], tuple[Any, float, bool, str | None, tuple | None]]
+class _Tolerances(NamedTuple):
+    gtol: float
+    xtol: float
+    ftol: float
+    maxiter: int
 
 
 def _first_order(method: str, learning_rate: float | Schedule, clip_norm: float | None,
                  options: dict) -> GradientTransformation:
     builders = {
         "gd": lambda: sgd(learning_rate), "sgd": lambda: sgd(learning_rate),
-        "momentum": lambda: sgd(learning_rate, momentum=options.pop("momentum", 0.9)),
-        "nesterov": lambda: sgd(learning_rate, momentum=options.pop("momentum", 0.9),
+        "momentum": lambda: sgd(learning_rate, momentum=options.get("momentum", 0.9)),
+        "nesterov": lambda: sgd(learning_rate, momentum=options.get("momentum", 0.9),
                                 nesterov=True),
         "rmsprop": lambda: rmsprop(learning_rate, **options),
         "adagrad": lambda: adagrad(learning_rate, **options),
@@ -72,8 +106,6 @@ def _first_order(method: str, learning_rate: float | Schedule, clip_norm: float 
         "adamw": lambda: adamw(learning_rate, **options),
     }
     opt = builders[method]()
-    if method in ("gd", "sgd", "momentum", "nesterov") and options:
-        raise TypeError(f"minimize(method={method!r}) got unexpected options {sorted(options)}")
     return chain(_clip_by_global_norm(clip_norm), opt) if clip_norm is not None else opt
 
 
@@ -88,125 +120,39 @@ def _optimizer_stepper(opt: GradientTransformation, x0: Any) -> Stepper:
     return step
 
 
-def _newton_direction(h: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """``-H~^{-1} g`` with ``H~`` the Hessian with its eigenvalues replaced by their absolute
-    values (floored), so ``H~`` is positive definite and the direction descends."""
-    w, v = np.linalg.eigh(0.5 * (h + h.T))
-    scale = max(float(np.max(np.abs(w))) if w.size else 0.0, 1.0)
-    w = np.maximum(np.abs(w), 1e-10 * scale)
-    return -(v @ ((v.T @ g) / w))
-
-
-def _line_search(vg: Callable, xv: np.ndarray, loss: float, gv: np.ndarray, d: np.ndarray,
-                 expand: bool = False, c1: float = 1e-4, c2: float = 0.9,
-                 max_halvings: int = 60) -> tuple | None:
-    """Backtracking (Armijo) from the full step t = 1; with ``expand``, a full step that
-    leaves the slope still steep (the weak Wolfe curvature condition fails) is doubled
-    while f keeps decreasing. Returns the step, the point and ``(loss, flat gradient)``
-    there, or None if no step decreases f."""
-    slope, t, found = float(gv @ d), 1.0, None
-    for _ in range(max_halvings):
-        trial = xv + t * d
-        f_new, g_new = vg(trial)
-        if float(f_new) <= loss + c1 * t * slope:
-            found = (t, trial, (float(f_new), np.asarray(g_new, dtype=float)))
-            break
-        t *= 0.5
-    while expand and found is not None and found[0] < 2.0 ** 20:
-        t, _, (f_t, g_t) = found
-        if g_t @ d >= c2 * slope:  # curvature condition holds: the step is long enough
-            break
-        trial = xv + 2 * t * d
-        f_new, g_new = vg(trial)
-        if not float(f_new) <= min(f_t, loss + c1 * 2 * t * slope):
-            break
-        found = (2 * t, trial, (float(f_new), np.asarray(g_new, dtype=float)))
-    return found
-
-
-def _flat(f: Callable[[Any], Any], x0: Any) -> tuple[Callable, Callable]:
-    """``value_and_grad`` of f over the flattened parameters, and the unflattener."""
-    _, unravel = ravel_pytree(x0)
-    return value_and_grad(lambda v: f(unravel(v))), unravel
-
-
-def _newton_stepper(f: Callable[[Any], Any], x0: Any, hess: Callable | None = None) -> Stepper:
-    """Newton's method; ``hess(x)`` may give the Hessian (as a matrix over the flattened
-    parameters), else chainrule computes it."""
-    vg, unravel = _flat(f, x0)
-    exact = hessian(lambda v: f(unravel(v)))
-
-    def step(x: Any, loss: float, g: Any) -> tuple:
-        xv, gv = ravel_pytree(x)[0], ravel_pytree(g)[0]
-        h = hess(x) if hess is not None else exact(xv)
-        h = np.asarray(h, dtype=float).reshape(xv.size, xv.size)
-        found = _line_search(vg, xv, loss, gv, _newton_direction(h, gv))
-        if found is None:
-            return x, 0.0, False, "line search failed: no step decreases f along the " \
-                "Newton direction", None
-        t, trial, (f_new, g_new) = found
-        return unravel(trial), t, False, None, (f_new, unravel(g_new))
-
-    return step
-
-
-def _two_loop(g: np.ndarray, s_list: list, y_list: list) -> np.ndarray:
-    """L-BFGS's approximation of ``-H^{-1} g`` from the stored steps and gradient changes."""
-    q = g.copy()
-    alphas = []
-    for s, y in zip(reversed(s_list), reversed(y_list)):
-        a = (s @ q) / (y @ s)
-        alphas.append(a)
-        q -= a * y
-    if s_list:
-        q *= (s_list[-1] @ y_list[-1]) / (y_list[-1] @ y_list[-1])
-    for (s, y), a in zip(zip(s_list, y_list), reversed(alphas)):
-        q += (a - (y @ q) / (y @ s)) * s
-    return -q
-
-
-def _lbfgs_stepper(f: Callable[[Any], Any], x0: Any, memory: int = 10) -> Stepper:
-    """Limited-memory BFGS: the last ``memory`` steps and gradient changes stand in for the
-    inverse Hessian; an Armijo line search from the full step."""
-    vg, unravel = _flat(f, x0)
-    pairs: list = []   # (s, y) curvature pairs
-    last: list = []    # the previous (x, g), flat
-
-    def step(x: Any, loss: float, g: Any) -> tuple:
-        xv, gv = ravel_pytree(x)[0], ravel_pytree(g)[0]
-        if last:
-            s, y = xv - last[0], gv - last[1]
-            if s @ y > 1e-12 * np.sqrt((s @ s) * (y @ y)):
-                pairs[:] = (pairs + [(s, y)])[-memory:]
-        last[:] = [xv, gv]
-        d = _two_loop(gv, [p[0] for p in pairs], [p[1] for p in pairs])
-        if gv @ d >= 0:  # not a descent direction: start afresh from the gradient
-            pairs.clear()
-            d = -gv
-        found = _line_search(vg, xv, loss, gv, d, expand=True)
-        if found is None:
-            return x, 0.0, False, "line search failed: no step decreases f", None
-        t, trial, (f_new, g_new) = found
-        return unravel(trial), t, False, None, (f_new, unravel(g_new))
-
-    return step
-
-
 def _resolve_rate(method: str, learning_rate: float | Schedule | None,
                   schedule: Schedule | None) -> float | Schedule:
-    if method not in METHODS:
-        raise ValueError(f"minimize: unknown method {method!r}; choose one of {METHODS}")
+    check_choice(method, "method", "minimize", METHODS)
     if schedule is not None and learning_rate is not None:
-        raise ValueError("minimize: pass either learning_rate or schedule, not both "
-                         "(learning_rate may itself be a schedule)")
+        raise InvalidParameterError("minimize: pass either learning_rate or schedule, not "
+                                    "both (learning_rate may itself be a schedule)")
+    if schedule is not None:
+        check_callable(schedule, "schedule", "minimize")
     rate = schedule if schedule is not None else learning_rate
-    return DEFAULT_LEARNING_RATE[method] if rate is None else rate
+    rate = DEFAULT_LEARNING_RATE[method] if rate is None else rate
+    return as_schedule(rate, "minimize") if callable(rate) else \
+        check_positive(rate, "learning_rate", "minimize")
+
+
+def _check_options(method: str, clip_norm: float | None, options: dict) -> float | None:
+    unknown = sorted(set(options) - set(OPTIONS[method]))
+    if unknown:
+        allowed = ", ".join(OPTIONS[method]) or "none"
+        raise InvalidParameterError(f"minimize(method={method!r}): unknown option(s) "
+                                    f"{unknown}; its options are: {allowed}")
+    if clip_norm is None:
+        return None
+    if method in SECOND_ORDER:
+        raise InvalidParameterError(f"minimize: clip_norm applies to first-order methods, "
+                                    f"not to {method!r} (a line search sets its steps)")
+    return check_positive(clip_norm, "clip_norm", "minimize")
 
 
 def minimize(f: Callable[[Any], Any], x0: Any, method: str = "gd",
              learning_rate: float | Schedule | None = None, maxiter: int = 1000,
              gtol: float = 1e-8, xtol: float = 0.0, clip_norm: float | None = None,
-             schedule: Schedule | None = None, **options: Any) -> OptimizeResult:
+             schedule: Schedule | None = None, ftol: float = 0.0,
+             **options: Any) -> OptimizeResult:
     """Minimize a scalar ``f`` over a pytree ``x0`` (a float, an array, a dict of arrays...).
 
     Args:
@@ -217,24 +163,56 @@ def minimize(f: Callable[[Any], Any], x0: Any, method: str = "gd",
             flattened parameters), shifted to be positive definite where it is not, and a
             backtracking line search that tries the full step first; or ``"lbfgs"``:
             limited-memory BFGS (option ``memory=10``) with the same line search.
-        learning_rate: a float or a schedule; ``None`` takes a per-method default
-            (``DEFAULT_LEARNING_RATE``). ``schedule`` is the same thing by another name.
-        clip_norm: clip the gradient's global norm (first-order methods); clipping events
-            are in ``history.clipped``.
+        learning_rate: a finite number > 0 or a schedule; ``None`` takes a per-method
+            default (``DEFAULT_LEARNING_RATE``). ``schedule`` is the same thing by another
+            name. Newton and L-BFGS choose their steps by line search and ignore it.
+        maxiter: the most steps (an integer >= 0).
+        gtol, xtol, ftol: the stopping tolerances (finite, >= 0) described in the module
+            documentation; ``xtol`` and ``ftol`` are off at 0.
+        clip_norm: clip the gradient's global norm (> 0; first-order methods); clipping
+            events are in ``history.clipped``.
 
     >>> res = minimize(lambda w: w ** 2 - 4 * w + 4, 0.0, method="newton")
     >>> res.x, res.nit, res.success
     (2.0, 1, True)
     """
+    check_callable(f, "f", "minimize")
     rate = _resolve_rate(method, learning_rate, schedule)
+    clip_norm = _check_options(method, clip_norm, options)
+    tol = _Tolerances(check_nonnegative(gtol, "gtol", "minimize"),
+                      check_nonnegative(xtol, "xtol", "minimize"),
+                      check_nonnegative(ftol, "ftol", "minimize"),
+                      check_int(maxiter, "maxiter", "minimize"))
     if method == "newton":
-        stepper = _newton_stepper(f, x0, **options)
+        stepper = newton_stepper(f, x0, **options)
     elif method == "lbfgs":
-        stepper = _lbfgs_stepper(f, x0, **options)
+        stepper = lbfgs_stepper(f, x0, **options)
     else:
-        stepper = _optimizer_stepper(_first_order(method, rate, clip_norm, dict(options)), x0)
-    first_rate = float(rate(0) if callable(rate) else rate)
-    return _run(f, x0, stepper, maxiter, gtol, xtol, first_rate, method)
+        stepper = _optimizer_stepper(_first_order(method, rate, clip_norm, options), x0)
+    res = _run(f, x0, stepper, tol)
+    if method == "newton" and res.success:
+        res = _refuse_saddle(f, res, options.get("hess"))
+    if not res.success and method not in SECOND_ORDER and _troubled(res.message):
+        hint = learning_rate_hint(f, x0, float(rate(0) if callable(rate) else rate))
+        res = res._replace(message=res.message + (f". {hint}" if hint else ""))
+    return res
+
+
+def _troubled(message: str) -> bool:
+    return message.startswith(("diverged", "oscillating")) or "did not decrease" in message
+
+
+def _refuse_saddle(f: Callable, res: OptimizeResult, hess: Callable | None) -> OptimizeResult:
+    """A Newton result at a point whose Hessian has a clearly negative eigenvalue is not a
+    minimum: report it as a failure."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        low, big = newton_curvature(f, res.x, hess)
+    if low < -1e-8 * max(big, 1e-300):
+        return res._replace(success=False, message=(
+            f"stopped at a saddle point or a maximum, not a minimum: the gradient is "
+            f"(near) zero but the Hessian has the negative eigenvalue {low:.4g} "
+            f"(after {res.nit} steps); start elsewhere"))
+    return res
 
 
 class _Stop(NamedTuple):
@@ -242,27 +220,20 @@ class _Stop(NamedTuple):
     message: str
 
 
-def _evaluate(vg: Callable, x: Any) -> tuple[float, Any, float]:
-    loss, g = vg(x)
-    return float(loss), g, _global_norm(g)
-
-
-def _run(f: Callable, x0: Any, stepper: Stepper, maxiter: int, gtol: float, xtol: float,
-         first_rate: float, method: str) -> OptimizeResult:
+def _run(f: Callable, x0: Any, stepper: Stepper, tol: _Tolerances) -> OptimizeResult:
     vg, history, monitor = value_and_grad(f), History(), Monitor()
-    x, small_step, stop, best, known = x0, None, None, None, None
+    x, last, stop, best, known, g0 = x0, None, None, None, None, None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k in range(maxiter + 1):
-            if known is None:
-                loss, g, gnorm = _evaluate(vg, x)
-            else:  # the stepper's line search already evaluated f and its gradient here
-                loss, g = known
-                gnorm = _global_norm(g)
+        for k in range(tol.maxiter + 1):
+            check_time("minimize")
+            loss, g = vg(x) if known is None else known  # a line search may have found them
+            loss, gnorm = float(loss), _global_norm(g)
+            g0 = gnorm if g0 is None else g0
             history.record(x, loss, gnorm)
             monitor.add_loss(loss)
             if math.isfinite(loss):
                 best = (x, loss)
-            stop = _check(monitor, k, gnorm, gtol, small_step, xtol, maxiter)
+            stop = _check(monitor, k, gnorm, g0, last, tol)
             if stop is not None:
                 break
             new_x, lr, clipped, failure, known = stepper(x, loss, g)
@@ -272,37 +243,46 @@ def _run(f: Callable, x0: Any, stepper: Stepper, maxiter: int, gtol: float, xtol
                 break
             step = ravel_pytree(new_x)[0] - ravel_pytree(x)[0]
             monitor.add_step(step)
-            small_step = float(np.linalg.norm(step))
+            last = (_global_norm(step), loss)
             x = new_x
-    return _result(f, x0, best, history, stop, first_rate, method)
+    x, fun = best if best is not None else (x0, math.nan)
+    return OptimizeResult(x, fun, stop.success, stop.message, max(len(history) - 1, 0),
+                          history)
 
 
-def _check(monitor: Monitor, k: int, gnorm: float, gtol: float, small_step: float | None,
-           xtol: float, maxiter: int) -> _Stop | None:
+def _check(monitor: Monitor, k: int, gnorm: float, g0: float, last: tuple | None,
+           tol: _Tolerances) -> _Stop | None:
+    """Why the run stops at iterate ``k``, or None; ``last`` is the previous step's
+    length and the loss before it."""
+    loss = monitor.losses[-1]
+    if k == 0 and not math.isfinite(loss):
+        return _Stop(False, f"f(x0) = {loss}: the start is outside f's domain")
     trouble = monitor.verdict()
     if trouble is not None:
         return _Stop(False, f"{trouble} (at step {k})")
-    if gnorm <= gtol:
-        return _Stop(True, f"converged: gradient norm {gnorm:.3g} <= gtol = {gtol:.3g} "
+    if not math.isfinite(gnorm):
+        return _Stop(False, f"the gradient norm is {gnorm} at step {k}: f is not "
+                            "differentiable there (or overflows)")
+    threshold = tol.gtol * min(1.0, g0)
+    if gnorm <= threshold:
+        return _Stop(True, f"converged: gradient norm {gnorm:.3g} <= gtol * min(1, "
+                           f"|grad f(x0)|) = {threshold:.3g} after {k} steps")
+    if last is not None and tol.xtol > 0 and last[0] <= tol.xtol:
+        return _Stop(True, f"converged: step size {last[0]:.3g} <= xtol = {tol.xtol:.3g} "
                            f"after {k} steps")
-    if xtol > 0 and small_step is not None and small_step <= xtol:
-        return _Stop(True, f"converged: step size {small_step:.3g} <= xtol = {xtol:.3g} "
-                           f"after {k} steps")
-    if k == maxiter:
-        msg = f"maxiter = {maxiter} reached with gradient norm {gnorm:.3g} > gtol = {gtol:.3g}"
-        if monitor.losses[-1] >= monitor.losses[0]:
-            msg += "; the loss did not decrease (oscillation or divergence)"
+    if last is not None and tol.ftol > 0:
+        change = abs(last[1] - loss)
+        if change <= tol.ftol * max(abs(last[1]), abs(loss)):
+            return _Stop(True, f"converged: the loss changed by {change:.3g} <= ftol * "
+                               f"max(|f_k|, |f_k+1|) after {k} steps")
+    if k == tol.maxiter:
+        msg = (f"maxiter = {tol.maxiter} reached with gradient norm {gnorm:.3g} > gtol * "
+               f"min(1, |grad f(x0)|) = {threshold:.3g}")
+        if k > 0 and monitor.losses[-1] >= monitor.losses[0]:
+            msg += "; the loss did not decrease"
+        elif gnorm <= tol.gtol:
+            msg += (f"; the norm is below gtol but has not fallen by the factor gtol from "
+                    f"|grad f(x0)| = {g0:.3g} (f may be small in scale, or x0 near a "
+                    "stationary point)")
         return _Stop(False, msg)
     return None
-
-
-def _result(f: Callable, x0: Any, best: tuple | None, history: History, stop: _Stop,
-            first_rate: float, method: str) -> OptimizeResult:
-    message = stop.message
-    bad = message.startswith(("diverged", "oscillating")) or "did not decrease" in message
-    if bad and method not in SECOND_ORDER:
-        hint = learning_rate_hint(f, x0, first_rate)
-        message += f". {hint}" if hint else ""
-    x, fun = best if best is not None else (x0, math.nan)
-    nit = max(len(history) - 1, 0)
-    return OptimizeResult(x, fun, stop.success, message, nit, history)
