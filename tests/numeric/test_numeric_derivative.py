@@ -64,7 +64,7 @@ def test_fixed_set_meets_the_targets(order, target):
             assert abs(r.value - exact) <= max(r.error, 1e-15 * abs(exact))  # so is the error
             evals.append(r.evaluations)
     assert max(errs) <= target
-    assert np.mean(evals) <= 15
+    assert np.mean(evals) <= 25  # two independent runs: see numeric/_confirm.py
 
 
 def test_abs_at_zero_is_a_kink_with_both_one_sided_values():
@@ -186,9 +186,10 @@ def test_orders_on_sin(order, tol):
     assert np.all(np.abs(r.value - exact(x)) <= np.maximum(r.error, 1e-15))
 
 
-def test_complex_step_is_exact_with_one_evaluation():
-    r = derivative(np.exp, 1.5, method="complex", full_output=True)
-    assert r.evaluations == 1 and r.status == "ok"
+def test_complex_step_is_exact_and_checked_by_real_differences():
+    counted = Counted(np.exp)
+    r = derivative(counted, 1.5, method="complex", full_output=True)
+    assert r.status == "ok" and r.evaluations == counted.n > 1  # the check costs a few
     assert abs(r.value - np.exp(1.5)) <= 4e-16 * np.exp(1.5)
     x = np.array([0.2, 1.0, 3.0])
     assert np.allclose(derivative(cnp.sin, x, method="complex"), np.cos(x), rtol=1e-15)
@@ -241,8 +242,9 @@ def test_bad_arguments():
         derivative(np.sin, 1.0 + 2j)
     with pytest.raises(ValueError, match="elementwise"):
         derivative(lambda x: np.ones(3), 1.0)
-    with pytest.raises(ValueError, match="positive"):
-        derivative(np.sin, 1.0, step=0.0)
+    for step in (0.0, -1.0, np.inf, np.nan, "1", 1j):
+        with pytest.raises(ValueError, match="positive"):
+            derivative(np.sin, 1.0, step=step)
 
 
 def test_result_type():

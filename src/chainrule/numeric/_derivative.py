@@ -11,14 +11,16 @@ with automatic steps, Richardson extrapolation, an error estimate and a status.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ._engine import EPS, Problem, solve
-from ._result import DerivativeResult, warn_if_needed
+from ._complexstep import complex_step
+from ._confirm import solve
+from ._engine import EPS, Problem
+from ._precision import Precision
+from ._result import DerivativeResult, combine_status, flat_like, shaped, warn_if_needed
 
 __all__ = ["derivative"]
 
@@ -27,7 +29,6 @@ METHODS = ("central", "forward", "backward", "complex")
 FIRST_STEP = {1: 0.125, 2: 0.25, 3: 0.25, 4: 0.25}
 #: The same for one-sided stencils, whose round-off grows faster as the step shrinks.
 FIRST_STEP_ONE_SIDED = {1: 0.125, 2: 0.25, 3: 0.5, 4: 0.5}
-COMPLEX_STEP = 2.0 ** -70
 #: Default ``rtol`` by order: what double precision can promise for that derivative.
 DEFAULT_RTOL = {1: 1e-6, 2: 1e-6, 3: 1e-5, 4: 1e-4}
 
@@ -58,20 +59,29 @@ def _as_points(x: Any) -> np.ndarray:
     return arr.astype(np.float64)
 
 
-def _call(f: Callable, pts: np.ndarray, shape: tuple) -> np.ndarray:
-    """``f`` at the points (shaped like ``x``) as a flat float array."""
-    with np.errstate(all="ignore"):
-        out = f(pts.reshape(shape) if shape else pts.reshape(())[()])
-    return _flat_like(out, shape).astype(float)
+class _Fn:
+    """``f`` at points shaped like ``x``, as a flat float64 array of one part of its
+    output (``"real"``, or ``"imag"`` for complex-valued ``f``); watches the precision
+    of the values ``f`` returns (float16 and float32 carry fewer digits)."""
 
+    def __init__(self, f: Callable, shape: tuple, part: str = "real") -> None:
+        self.f, self.shape, self.part = f, shape, part
+        self.precision = Precision()
+        self.complex = False
 
-def _flat_like(out: Any, shape: tuple) -> np.ndarray:
-    out = np.asarray(out)
-    if out.shape != shape and not (shape == () and out.size == 1):
-        raise ValueError(f"derivative: f returned shape {out.shape} for points of shape "
-                         f"{shape}; f must be elementwise (use gradient or jacobian for "
-                         "functions of several variables)")
-    return out.reshape(-1)
+    def __call__(self, pts: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            out = np.asarray(self.f(pts.reshape(self.shape) if self.shape
+                                    else pts.reshape(())[()]))
+        flat = flat_like(out, self.shape, "derivative")
+        if not (np.issubdtype(flat.dtype, np.number) or flat.dtype == bool):
+            raise TypeError(f"derivative: f returned {flat.dtype} values; it must return "
+                            "real or complex numbers")
+        self.precision.observe(flat)
+        if np.issubdtype(flat.dtype, np.complexfloating):
+            self.complex = True
+            return (flat.imag if self.part == "imag" else flat.real).astype(float)
+        return flat.astype(float)
 
 
 def derivative(f: Callable, x: Any, order: int = 1, method: str = "central", *,
@@ -121,14 +131,12 @@ def derivative(f: Callable, x: Any, order: int = 1, method: str = "central", *,
     >>> derivative(np.sqrt, 0.0, full_output=True).status
     'domain_edge'
     """
-    if order not in (1, 2, 3, 4):
-        raise ValueError(f"derivative: order must be 1, 2, 3 or 4, got {order!r}")
-    if method not in METHODS:
-        raise ValueError(f"derivative: method must be one of {METHODS}, got {method!r}")
+    _check_args(order, method, step, rtol)
     xs = _as_points(x)
     rtol = DEFAULT_RTOL[order] if rtol is None else float(rtol)
     if method == "complex":
-        res = _complex(f, xs, order, step, rtol)
+        res = complex_step(f, xs, order, step, rtol, _run,
+                           lambda: _real(f, xs, 1, "central", None, DEFAULT_RTOL[1]))
     else:
         res = _real(f, xs, order, method, step, rtol)
     if full_output:
@@ -139,79 +147,67 @@ def derivative(f: Callable, x: Any, order: int = 1, method: str = "central", *,
     return res.value
 
 
+def _check_args(order: Any, method: Any, step: Any, rtol: Any) -> None:
+    if isinstance(order, bool) or order not in (1, 2, 3, 4):
+        raise ValueError(f"derivative: order must be 1, 2, 3 or 4, got {order!r} (for "
+                         "higher orders use chainrule.derivative, which is exact)")
+    if method not in METHODS:
+        raise ValueError(f"derivative: method must be one of {METHODS}, got {method!r}")
+    if step is not None:
+        h = np.asarray(step)
+        if (not np.issubdtype(h.dtype, np.number) or np.iscomplexobj(h)
+                or not np.all(np.isfinite(h)) or not np.all(h > 0)):
+            raise ValueError(f"derivative: step must be positive and finite, got {step!r}")
+    if rtol is not None and not (isinstance(rtol, (int, float, np.floating))
+                                 and 0 < rtol < 1):
+        raise ValueError(f"derivative: rtol must be a number between 0 and 1, got {rtol!r}")
+
+
 def _real(f: Callable, xs: np.ndarray, order: int, method: str, step: Any,
           rtol: float) -> DerivativeResult:
+    """Finite differences; a complex-valued ``f`` gets one run per part."""
     shape, flat = xs.shape, xs.reshape(-1)
-    f0 = _call(f, flat, shape)
-    return _run(lambda t: _call(f, flat + t, shape), f0, xs, order, method, step, rtol)
+    fn = _Fn(f, shape)
+    f0 = fn(flat)
+    res = _run(lambda t: fn(flat + t), f0, xs, order, method, step, rtol, fn)
+    if not fn.complex:
+        return res
+    im_fn = _Fn(f, shape, "imag")
+    im = _run(lambda t: im_fn(flat + t), im_fn(flat), xs, order, method, step, rtol, im_fn)
+    return _join(res, im, shape)
+
+
+def _join(re: DerivativeResult, im: DerivativeResult, shape: tuple) -> DerivativeResult:
+    """The derivative of a complex-valued ``f`` from those of its two parts."""
+    status = combine_status(re.status, im.status)
+
+    def both(a: Any, b: Any) -> Any:
+        out = np.asarray(a) + 1j * np.asarray(b)
+        return out if shape else complex(out)
+
+    return DerivativeResult(both(re.value, im.value), np.hypot(re.error, im.error),
+                            status if shape else str(status),
+                            np.minimum(re.step, im.step),
+                            np.asarray(re.evaluations) + np.asarray(im.evaluations),
+                            both(re.left, im.left), both(re.right, im.right))
 
 
 def _run(g: Callable, g0: np.ndarray, xs: np.ndarray, order: int, method: str, step: Any,
-         rtol: float) -> DerivativeResult:
-    """Solve the lanes ``t -> g(x + t)`` (one per point; ``g`` takes all points at once)."""
+         rtol: float, fn: Any = None) -> DerivativeResult:
+    """Solve the lanes ``t -> g(x + t)`` (one per point; ``g`` takes all points at once).
+    ``fn.precision`` (if given) watches the precision of ``g``'s values."""
     flat = xs.reshape(-1)
     scale = np.maximum(1.0, np.abs(flat))
     fraction = (FIRST_STEP if method == "central" else FIRST_STEP_ONE_SIDED)[order]
-    h0 = (first_step(flat, order, fraction) if step is None
-          else np.broadcast_to(np.abs(np.asarray(step, float)), flat.shape).copy())
-    if np.any(~(h0 > 0)):
-        raise ValueError(f"derivative: step must be positive, got {step!r}")
+    with np.errstate(all="ignore"):
+        h0 = (first_step(flat, order, fraction) if step is None
+              else np.broadcast_to(np.asarray(step, float), flat.shape).copy())
+    h0 = np.where(np.isfinite(h0) & (h0 > 0), h0, 1.0)  # x = NaN or inf: f(x) tells
+    settle = None if step is None else first_step(flat, order, fraction)
+    eps = EPS if fn is None else fn.precision.eps
     est = solve(Problem(lambda t, lanes: g(t)[:, None], g0[:, None], h0, scale, order,
-                        method, rtol, evaluates_all=True))
-    return _shaped(xs.shape, est.value[:, 0], est.error[:, 0], est.status[:, 0],
+                        method, rtol, evaluates_all=True, eps=eps,
+                        precision=None if fn is None else fn.precision.detected,
+                        settle=settle))
+    return shaped(xs.shape, est.value[:, 0], est.error[:, 0], est.status[:, 0],
                    est.step[:, 0], est.evaluations, est.left[:, 0], est.right[:, 0])
-
-
-def _shaped(shape: tuple, value: np.ndarray, error: np.ndarray, status: np.ndarray,
-            step: np.ndarray, evals: np.ndarray, left: np.ndarray,
-            right: np.ndarray) -> DerivativeResult:
-    """A result with every field shaped like ``x`` (Python scalars for a scalar ``x``)."""
-
-    def out(a: np.ndarray, kind: Any = float) -> Any:
-        arr = np.asarray(a).astype(kind).reshape(shape)
-        return arr if shape else arr.item()
-
-    status_arr = np.asarray(status, dtype=object).astype(str).reshape(shape)
-    return DerivativeResult(out(value), out(error),
-                            str(status_arr) if not shape else status_arr, out(step),
-                            out(evals, int), out(left), out(right))
-
-
-def _complex(f: Callable, xs: np.ndarray, order: int, step: Any,
-             rtol: float) -> DerivativeResult:
-    """Complex step: ``f'(x) = Im f(x + i h) / h`` has no cancellation, so ``h`` can be
-    tiny (2**-70 times ``max(1, |x|)``); higher orders differentiate this first derivative
-    by central differences with extrapolation (and ``step`` applies to those)."""
-    shape, flat = xs.shape, xs.reshape(-1)
-    hc = COMPLEX_STEP * np.maximum(1.0, np.abs(flat))
-
-    def g(pts: np.ndarray) -> np.ndarray:
-        return _complex_call(f, pts, hc, shape)
-
-    d1 = g(flat)
-    if order > 1:
-        return _run(lambda t: g(flat + t), d1, xs, order - 1, "central", step, rtol)
-    bad = ~np.isfinite(d1)
-    return _shaped(shape, d1, np.where(bad, np.inf, 8 * EPS * np.abs(d1)),
-                   np.where(bad, "nonfinite", "ok"), hc, np.ones(flat.shape, int),
-                   np.full(flat.shape, np.nan), np.full(flat.shape, np.nan))
-
-
-def _complex_call(f: Callable, pts: np.ndarray, hc: np.ndarray, shape: tuple) -> np.ndarray:
-    z = pts + 1j * hc
-    try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("error", np.exceptions.ComplexWarning)
-            out = f(z.reshape(shape) if shape else z.reshape(())[()])
-    except np.exceptions.ComplexWarning:
-        out = np.zeros(shape)  # f dropped the imaginary part: reported below
-    except (TypeError, ValueError) as e:
-        raise TypeError("derivative(method='complex') calls f with complex numbers, and f "
-                        f"failed on them ({type(e).__name__}: {e}). Use method='central', "
-                        "or write f with functions that accept complex input.") from e
-    out = _flat_like(out, shape)
-    if not np.iscomplexobj(out):
-        raise ValueError("derivative(method='complex'): f returned real values for complex "
-                         "input, so it is not analytic there (abs, comparisons, maximum, "
-                         "rounding...). Use method='central', which detects kinks.")
-    return out.imag / hc

@@ -71,6 +71,13 @@ class Problem:
         rtol: an estimate whose error exceeds ``rtol * max(|value|, typical)`` is
             ``"inaccurate"``.
         evaluates_all: ``fun`` always evaluates every lane (count them all).
+        eps: the relative precision of the function values (``2**-52`` for float64;
+            larger when ``f`` returns float32 or float16).
+        precision: called after the runs, the precision the values showed (see
+            :mod:`chainrule.numeric._precision`); ``None``: ``eps``.
+        settle: per lane, a step the lane must have passed before it may stop (the
+            default first step, when the caller chose a larger one: agreement among
+            steps too large for ``f`` proves nothing, as the Runge function shows).
     """
 
     fun: Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -81,6 +88,9 @@ class Problem:
     method: str
     rtol: float = 1e-6
     evaluates_all: bool = False
+    eps: float = EPS
+    precision: Callable[[], float] | None = None
+    settle: np.ndarray | None = None
 
 
 @dataclass
@@ -94,6 +104,7 @@ class Estimate:
     left: np.ndarray
     right: np.ndarray
     evaluations: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    natural: np.ndarray | None = None  # the size that rtol is relative to, at least
 
 
 @dataclass
@@ -103,7 +114,8 @@ class _Level:
     minus: np.ndarray | None
 
 
-def _stencil_row(st: Stencil, k: int, levels: list[_Level], f0: np.ndarray) -> tuple:
+def _stencil_row(st: Stencil, k: int, levels: list[_Level], f0: np.ndarray,
+                 eps: float = EPS) -> tuple:
     """The stencil's estimate at level ``k`` and its round-off, NaN where unavailable."""
     h = levels[k].h
     acc = np.zeros_like(f0)
@@ -121,13 +133,14 @@ def _stencil_row(st: Stencil, k: int, levels: list[_Level], f0: np.ndarray) -> t
                 return nan, nan
             if p:
                 ok &= lev.h == h * 2.0 ** p
-        acc = acc + w * v
+        with np.errstate(all="ignore"):  # inf - inf where f overflows: NaN, no estimate
+            acc = acc + w * v
         fmax = np.maximum(fmax, np.abs(v))
     hn = (h ** st.order)[:, None]
     with np.errstate(all="ignore"):
         t = acc / hn
     t = np.where(ok[:, None] & np.isfinite(t), t, np.nan)
-    return t, EPS * st.abs_weight * fmax / hn
+    return t, eps * st.abs_weight * fmax / hn
 
 
 def _tableaux(order: int, method: str, shape: tuple[int, int]) -> dict[str, Tableau]:
@@ -166,7 +179,7 @@ def _typical(f0abs: np.ndarray, vals: Any, prob: Problem) -> np.ndarray:
     absolute terms."""
     for v in vals:
         f0abs = np.maximum(f0abs, np.where(np.isfinite(v), np.abs(v), 0))
-    return EPS ** (2 / (prob.order + 2)) * f0abs / (prob.scale ** prob.order)[:, None]
+    return prob.eps ** (2 / (prob.order + 2)) * f0abs / (prob.scale ** prob.order)[:, None]
 
 
 def _ready(tabs: dict) -> np.ndarray:
@@ -219,12 +232,14 @@ def solve(prob: Problem) -> Estimate:
                 tab.typical = typical
         before = _pick(tabs, "err")
         for tab in tabs.values():
-            tab.push(*_stencil_row(tab.st, k, levels, f0), h, live)
+            tab.push(*_stencil_row(tab.st, k, levels, f0, prob.eps), h, live)
         stalled, good = _stalled(tabs, before), _acceptable(tabs, prob, typical)
         stall = np.where(stalled, stall + 1, 0)
         idle += stalled & good
         searching = np.any([live & ~np.isfinite(v) for v in vals.values()], axis=(0, 2))
         done = _stopping(tabs, prob, typical) | ((idle >= STALL) & good & _ready(tabs))
+        if prob.settle is not None:  # a large first step must be followed down
+            done &= (h <= prob.settle)[:, None]
         live &= ~(done & ~searching[:, None])
         jump = searching | np.any((stall >= STALL) & ~good & live, axis=1)
         jump &= halved >= prob.order - 1  # stencils over several levels need halvings
@@ -250,7 +265,7 @@ def _assemble(tabs: dict, prob: Problem, f0: np.ndarray, typical: np.ndarray,
     nan = np.full(f0.shape, np.nan)
     left = tabs["left"].best if "left" in tabs else nan
     right = tabs["right"].best if "right" in tabs else nan
-    natural = typical / EPS ** (2 / (prob.order + 2))
+    natural = typical / prob.eps ** (2 / (prob.order + 2))
     with np.errstate(all="ignore"):
         inaccurate = ~(error <= prob.rtol * np.maximum(np.abs(value), natural))
         inaccurate |= ~(error <= RESOLVED * np.maximum(np.abs(value), typical))
@@ -261,6 +276,8 @@ def _assemble(tabs: dict, prob: Problem, f0: np.ndarray, typical: np.ndarray,
         value = np.where(kink, 0.5 * (left + right), value)
         error = np.where(kink, 0.5 * np.abs(right - left) + tabs["left"].err
                          + tabs["right"].err, error)
+        error = _confirm_sides(tabs, status, value, error, typical, prob.rtol * np.maximum(
+            np.abs(value), natural))
         side, fallback = _effective(tabs)
         edge = fallback & np.isfinite(error)
         status[edge] = "domain_edge"
@@ -273,7 +290,28 @@ def _assemble(tabs: dict, prob: Problem, f0: np.ndarray, typical: np.ndarray,
     none = ~np.isfinite(f0) | (~np.isfinite(value) & (status != "domain_edge"))
     status[none] = "nonfinite"
     value = np.where(~np.isfinite(f0), np.nan, value)
-    return Estimate(value, error, status, step, left, right, evals)
+    return Estimate(value, error, status, step, left, right, evals, natural)
+
+
+def _confirm_sides(tabs: dict, status: np.ndarray, value: np.ndarray, error: np.ndarray,
+                   typical: np.ndarray, tol: np.ndarray) -> np.ndarray:
+    """The central estimate must be consistent with a one-sided one, which also uses
+    ``f(x)``: steps far too large for the scale of ``f`` (the Runge function with a step
+    of 1e4) give central differences that agree with each other but say nothing about
+    ``x``. Where both one-sided estimates contradict an ``ok`` entry (differ by more than
+    twice the sum of the errors), it gets the error ``|central - one-sided|`` (plus that
+    estimate's error) and the status ``unreliable`` when this misses the tolerance."""
+    gaps = []
+    with np.errstate(all="ignore"):
+        for name in ("left", "right"):
+            t = tabs[name]
+            gap = np.abs(t.best - value)
+            agree = gap <= 2.0 * (t.err + error)
+            gaps.append(np.where(agree, 0.0, np.where(np.isfinite(gap), gap + t.err, np.inf)))
+        unconfirmed = (status == "ok") & (np.minimum(*gaps) > 0)
+        error = np.where(unconfirmed, np.maximum(error, np.minimum(*gaps)), error)
+        status[unconfirmed & ~(error <= tol)] = "unreliable"
+    return error
 
 
 def _kinks(tabs: dict, typical: np.ndarray) -> np.ndarray:

@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from ._confirm import solve
 from ._derivative import DEFAULT_RTOL, first_step
-from ._engine import Estimate, Problem, solve
+from ._engine import Estimate, Problem
+from ._precision import Precision
 from ._result import DerivativeResult, combine_status, warn_if_needed
 
 __all__ = ["gradient", "hessian", "hvp", "jacobian"]
@@ -39,14 +41,20 @@ class _Lanes:
         self.x = arr.astype(np.float64)
         self.flat = self.x.reshape(-1)
         self.calls = 0
+        self.precision = Precision()
         self.f0 = self.call(self.flat)
         self.out_shape = np.shape(self._last)
 
     def call(self, point: np.ndarray) -> np.ndarray:
-        """``f`` at a point given flat, as a flat float array (counted)."""
+        """``f`` at a point given flat, as a flat float array (counted); notes the
+        precision of ``f``'s values (float32 and float16 carry fewer digits)."""
         self.calls += 1
         with np.errstate(all="ignore"):
-            out = self.f(point.reshape(self.x.shape))
+            out = np.asarray(self.f(point.reshape(self.x.shape)))
+        if np.iscomplexobj(out):
+            raise TypeError(f"{self.fname}: f returned complex values; differentiate the "
+                            "real and imaginary parts separately (lambda x: f(x).real, ...)")
+        self.precision.observe(out)
         self._last = np.asarray(out, dtype=np.float64)
         return self._last.reshape(-1)
 
@@ -55,6 +63,10 @@ class _Lanes:
         a lane's scale is the largest ``|x_i|`` its direction moves (at least 1)."""
         support = np.where(dirs != 0, np.abs(self.flat)[None, :], 0.0)
         scale = np.maximum(1.0, support.max(axis=1, initial=0.0))
+        if step is not None and not (isinstance(step, (int, float, np.number))
+                                     and not isinstance(step, bool)
+                                     and np.isfinite(step) and step > 0):
+            raise ValueError(f"{self.fname}: step must be positive and finite, got {step!r}")
         h0 = first_step(scale, order) if step is None else np.full(len(dirs), float(step))
         m = self.f0.size
 
@@ -65,8 +77,16 @@ class _Lanes:
             return out
 
         f0 = np.broadcast_to(self.f0, (len(dirs), m))
+        if rtol is not None and not (isinstance(rtol, (int, float, np.floating))
+                                     and 0 < rtol < 1):
+            raise ValueError(f"{self.fname}: rtol must be a number between 0 and 1, got "
+                             f"{rtol!r}")
         rtol = DEFAULT_RTOL[order] if rtol is None else float(rtol)
-        return solve(Problem(fun, f0, h0, scale, order, "central", rtol))
+        h0 = np.where(np.isfinite(h0) & (h0 > 0), h0, 1.0)  # x not finite: f(x) tells
+        settle = None if step is None else first_step(scale, order)
+        return solve(Problem(fun, f0, h0, scale, order, "central", rtol,
+                             eps=self.precision.eps, precision=self.precision.detected,
+                             settle=settle))
 
     def scalar(self) -> None:
         """Refuse functions with non-scalar output (gradient, hessian, hvp)."""

@@ -98,6 +98,7 @@ class Tableau:
         (error below a quarter of it) beat those that do not, then smaller errors win."""
         with np.errstate(all="ignore"):
             tier = np.where(e <= RESOLVED * np.maximum(np.abs(t), self.typical), 0, 1)
+            self._contradict(t, e, tier, update)
         better = update & np.isfinite(e) & ((tier < self.tier)
                                             | ((tier == self.tier) & (e < self.err)))
         self.tier = np.where(better, tier, self.tier)
@@ -106,6 +107,20 @@ class Tableau:
         self.noise = np.where(better, n, self.noise)
         self.step = np.where(better, h[:, None], self.step)
         self.best_at = np.where(better, j, self.best_at)
+
+    def _contradict(self, t: np.ndarray, e: np.ndarray, tier: np.ndarray,
+                    update: np.ndarray) -> None:
+        """A newer resolved estimate that differs from the best by more than twice their
+        errors shows that the best's error was underestimated (rows that agreed by
+        coincidence, at steps too large for ``f``): its error becomes the difference
+        plus the newer error, so the newer estimate can take over."""
+        gap = np.abs(t - self.best)
+        clash = (update & (tier == 0) & np.isfinite(e) & np.isfinite(self.err)
+                 & (gap > 2.0 * (self.err + e)))
+        if clash.any():
+            self.err = np.where(clash, gap + e, self.err)
+            resolved = self.err <= RESOLVED * np.maximum(np.abs(self.best), self.typical)
+            self.tier = np.where(clash, np.where(resolved, 0, 1), self.tier)
 
     def _recheck(self, tab: list, nz: list, update: np.ndarray) -> None:
         """A best entry from the previous row meets the next entry of its column: their
