@@ -12,7 +12,8 @@ derivative (counted by a wrapper around f, point by point), for orders 1 and 2:
 - the plain central difference with h = 1e-5.
 
 Targets for chainrule: worst relative error <= 1e-11 (order 1) and <= 1e-10 (order 2),
-at most 15 evaluations per derivative on average.
+at most 25 evaluations per derivative on average (two independent step sequences:
+the price of a status "ok" that always holds; see chainrule/numeric/_confirm.py).
 
 Run: python benchmarks/numeric_accuracy.py
 """
@@ -32,7 +33,7 @@ from chainrule.numeric import derivative
 
 POINTS = (0.3, 0.5, 1.0, 2.0, 3.7)
 TARGETS = {1: 1e-11, 2: 1e-10}
-MAX_EVALS = 15.0
+MAX_EVALS = 25.0
 
 
 def _sig(x):
@@ -154,7 +155,7 @@ def main():
     print(f"\ncommand: {sys.executable} {' '.join(sys.argv)}")
     ok = all(results["chainrule.numeric.derivative", n][0].max() <= TARGETS[n]
              and results["chainrule.numeric.derivative", n][1] <= MAX_EVALS for n in (1, 2))
-    print("chainrule targets (worst <= 1e-11 / 1e-10, <= 15 evaluations):",
+    print("chainrule targets (worst <= 1e-11 / 1e-10, <= 25 evaluations):",
           "met" if ok else "NOT met")
     return 0 if ok else 1
 
