@@ -53,7 +53,7 @@ def test_broken_rule_is_caught():
     from chainrule.numpy import cos
     wrong = Primitive("wrong_sin", np.sin, jvp=(lambda t, ans, x: t * cos(x) * 1.01,),
                       vjp=(lambda g, ans, x: g * cos(x),))
-    with pytest.raises(AssertionError, match="fwd derivative"):
+    with pytest.raises(AssertionError, match="fwd"):
         check_grads(wrong.bind, (0.3,), order=1)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from .core import (
     tree_map,
     tree_unflatten,
 )
+from .core.budget import budgeted, charge, check_time
 from .numpy._base import dtype as _dtype
 from .numpy._base import shape as _shape
 
@@ -39,8 +40,9 @@ __all__ = [
 ]
 
 stop_gradient_p = register(Primitive(
-    "stop_gradient", lambda x: x,
-    statement="treated as a constant: no derivative flows through"))
+    "stop_gradient", lambda x: x, elementwise=True,
+    statement="treated as a constant: no derivative flows through",
+    no_rules="a constant by definition: it exists to block derivatives"))
 
 
 def stop_gradient(x: Any) -> Any:
@@ -296,16 +298,17 @@ def _flat(tree: Any) -> Any:
     return leaves[0] if len(leaves) == 1 else cnp.concatenate(leaves)
 
 
-def _basis(leaves: list) -> list:
-    """One-hot trees, one per element of the leaves (in flattened order)."""
+def _basis(leaves: list, what: str) -> Iterator[list]:
+    """One-hot trees, one per element of the leaves (in flattened order), made one at a
+    time; each is a unit of work charged to the active budget."""
     sizes = [math.prod(_shape(v)) for v in leaves]
-    out = []
     for i, _v in enumerate(leaves):
         for k in range(sizes[i]):
+            charge(1, what)
+            check_time(what)
             tree = [np.zeros(_shape(w), _dtype(w)) for w in leaves]
             tree[i].reshape(-1)[k] = 1
-            out.append(tree)
-    return out
+            yield tree
 
 
 def _blocks(jac: Any, out_leaves: list, out_tree, in_leaves: list, in_tree) -> Any:
@@ -330,6 +333,7 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
     For ``f: R^n -> R^m`` the result has shape ``out.shape + in.shape``.
     """
     @functools.wraps(f)
+    @budgeted
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         with paused_gc():
             out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "jacrev")
@@ -342,7 +346,8 @@ def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
 
 def _jacrev_matrix(out: Any, pullback: Callable) -> Any:
     out_leaves, out_tree = tree_flatten(out)
-    rows = [_flat(pullback(tree_unflatten(out_tree, seed))) for seed in _basis(out_leaves)]
+    rows = [_flat(pullback(tree_unflatten(out_tree, seed)))
+            for seed in _basis(out_leaves, "computing a Jacobian row by row")]
     return cnp.stack(rows) if rows else np.zeros((0, 0))
 
 
@@ -358,6 +363,7 @@ def _assemble(jac: Any, out: Any, args: tuple, argnums) -> Any:
 def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     """The Jacobian by forward mode: one forward pass per input element."""
     @functools.wraps(f)
+    @budgeted
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         leaves, tree, rebuild = _select(args, argnums, "jacfwd")
 
@@ -365,7 +371,7 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
             return f(*rebuild(list(ls)), **kwargs)
 
         cols, out = [], None
-        for seed in _basis(leaves):
+        for seed in _basis(leaves, "computing a Jacobian column by column"):
             out, t = jvp(g, tuple(leaves), tuple(seed))
             cols.append(_flat(t))
         if out is None:
@@ -379,6 +385,7 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
 def jacobian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     """The Jacobian, by reverse mode when outputs are fewer than inputs, else forward."""
     @functools.wraps(f)
+    @budgeted
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "jacobian")
         m = sum(math.prod(_shape(o)) for o in tree_flatten(out)[0])
@@ -404,19 +411,34 @@ def hvp(f: Callable, x: Any, v: Any) -> Any:
     return jvp(grad(f), (x,), (v,))[1]
 
 
+#: Highest order :func:`derivative` accepts: nested forward mode costs grow about like
+#: 2**order evaluations, and each order adds a level of nesting.
+MAX_DERIVATIVE_ORDER = 40
+
+
 def derivative(f: Callable, order: int = 1) -> Callable:
     """The ``order``-th derivative of a scalar function of one variable (nested forward
     mode; it also works elementwise on arrays).
 
+    The work grows about like ``2**order``; the returned function runs under the default
+    :func:`chainrule.budget` (unless one is active), so an order that is too high for
+    ``f`` stops with :class:`chainrule.BudgetExceeded` instead of running for hours.
+    For high orders of formulas, ``chainrule.symbolic`` is the better tool.
+
     >>> float(derivative(lambda x: x ** 3, order=2)(2.0))
     12.0
     """
-    if not isinstance(order, int) or order < 0:
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
         raise ValueError(f"derivative: order must be a non-negative int, got {order!r}")
+    if order > MAX_DERIVATIVE_ORDER:
+        raise ValueError(
+            f"derivative: order={order} is more than {MAX_DERIVATIVE_ORDER}; nested forward "
+            "mode costs about 2**order evaluations. Use chainrule.symbolic.diff for high "
+            "orders of a formula, or chainrule.numeric for a numerical estimate.")
     d = f
-    for _ in range(order):
+    for _ in range(int(order)):
         d = _forward_derivative(d)
-    return d
+    return budgeted(d) if order else d
 
 
 def _forward_derivative(f: Callable) -> Callable:

@@ -10,10 +10,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from .primitive import Primitive, bind
+import numpy as np
+
+from .primitive import ARITH_ERRORS, Primitive, bind, numpy_call
 from .trace import Trace, Tracer
 
-__all__ = ["ForwardTrace", "ForwardTracer"]
+__all__ = ["ForwardTrace", "ForwardTracer", "run_rule"]
+
+_f64 = np.float64
+
+_WHAT = "differentiating (each primitive a forward or reverse mode step)"
+
+
+def run_rule(rule: Any, ct: Any, ans: Any, args: tuple, params: dict) -> Any:
+    """``rule(ct, ans, *args, **params)``, redone on NumPy scalars where Python float
+    arithmetic raised, overflowed or left the reals (see :data:`ARITH_ERRORS`)."""
+    try:
+        c = rule(ct, ans, *args, **params) if params else rule(ct, ans, *args)
+    except ARITH_ERRORS:
+        return numpy_call(rule, ct, ans, *args, **params)
+    cls = c.__class__
+    if ((cls is float or cls is _f64) and c - c != 0.0) or cls is complex:
+        return numpy_call(rule, ct, ans, *args, **params)
+    return c
 
 
 class ForwardTracer(Tracer):
@@ -36,6 +55,9 @@ class ForwardTrace(Trace):
         return ForwardTracer(self, value, tangent)
 
     def process(self, prim: Primitive, args: tuple, params: dict) -> Any:
+        b = self.budget
+        if b is not None:
+            b.charge(1, _WHAT)
         primals = list(args)
         tangents = []
         for i, x in enumerate(args):
@@ -51,7 +73,7 @@ class ForwardTrace(Trace):
             rule = rules[i]
             if rule is None:
                 continue
-            c = rule(t, ans, *primals, **params) if params else rule(t, ans, *primals)
+            c = run_rule(rule, t, ans, primals, params)
             if c is not None:
                 out = c if out is None else out + c
         if out is None:

@@ -19,9 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .trace import Tracer
 
-__all__ = ["Primitive", "Sample", "bind", "registry", "register"]
+__all__ = ["Primitive", "Sample", "bind", "registry", "register", "ARITH_ERRORS",
+           "numpy_call", "set_sequence_converter"]
 
 Rule = Callable[..., Any] | None
 
@@ -54,6 +57,10 @@ class Primitive:
         save_args: False if the vjp rules use only the shapes and dtypes of the array
             arguments; reverse mode then keeps just those, not the arrays.
         save_ans: False if the vjp rules never use the output (they receive ``None``).
+        elementwise: True if the primitive maps arrays element by element (with
+            broadcasting), so it accepts Python floats, NumPy scalars and 0-d arrays alike.
+        no_rules: for a primitive without rules, why its derivative is zero wherever it
+            exists ("piecewise constant", "boolean output"...); required in that case.
     """
 
     name: str
@@ -69,6 +76,8 @@ class Primitive:
     partials: Sequence[Rule] | None = None
     save_args: bool = True
     save_ans: bool = True
+    elementwise: bool = False
+    no_rules: str = ""
 
     @property
     def differentiable(self) -> bool:
@@ -87,6 +96,11 @@ def register(prim: Primitive) -> Primitive:
         raise ValueError(f"a primitive named {prim.name!r} is already registered")
     if (prim.jvp is None) != (prim.vjp is None):
         raise ValueError(f"primitive {prim.name!r} needs both jvp and vjp rules, or neither")
+    if prim.jvp is None and not prim.no_rules:
+        raise ValueError(
+            f"primitive {prim.name!r} has no derivative rules, so every transformation "
+            "treats its derivative as zero. Give jvp/vjp rules, or say why zero is right "
+            "with no_rules='piecewise constant' (or 'boolean output', ...)")
     _REGISTRY[prim.name] = prim
     return prim
 
@@ -96,12 +110,34 @@ def registry() -> dict[str, Primitive]:
     return dict(_REGISTRY)
 
 
+# Python float arithmetic is a fast path, never a different semantics: where it would
+# raise (1.0 / 0.0, 1e200 ** 2) or leave the reals ((-1.0) ** 0.5), the computation is
+# redone on NumPy float64 scalars, which give NumPy's inf/nan and floating-point warnings.
+ARITH_ERRORS = (ZeroDivisionError, OverflowError)
+
+
+def numpy_call(fn: Callable, *args: Any, **params: Any) -> Any:
+    """``fn(*args, **params)`` with every Python float argument made a NumPy float64."""
+    return fn(*[np.float64(a) if a.__class__ is float else a for a in args], **params)
+
+
+_to_arrays: Callable[[tuple], tuple] | None = None
+
+
+def set_sequence_converter(fn: Callable[[tuple], tuple]) -> None:
+    """Install the function that turns list/tuple arguments of ``bind`` into arrays (the
+    NumPy layer does, so that lists holding tracers stay traced)."""
+    global _to_arrays
+    _to_arrays = fn
+
+
 def bind(prim: Primitive, *args: Any, **params: Any) -> Any:
     """Apply ``prim`` to ``args``, handing the call to the innermost active trace.
 
     With no tracer among the arguments this is plain evaluation. Otherwise the trace with
     the largest token (the most recently started transformation) processes the call; it
-    unwraps its own tracers and binds again, so outer traces see the call in turn.
+    unwraps its own tracers and binds again, so outer traces see the call in turn. Lists
+    and tuples among the arguments are array-likes: they are made arrays first.
     """
     top = None
     for x in args:
@@ -109,8 +145,14 @@ def bind(prim: Primitive, *args: Any, **params: Any) -> Any:
             t = x._trace
             if top is None or t.token > top.token:
                 top = t
+        elif x.__class__ is list or x.__class__ is tuple:
+            if _to_arrays is not None:
+                return bind(prim, *_to_arrays(args), **params)
     if top is None:
-        return prim.impl(*args, **params)
+        try:
+            return prim.impl(*args, **params)
+        except ARITH_ERRORS:
+            return numpy_call(prim.impl, *args, **params)
     if not top.alive:
         raise top.escaped()
     return top.process(prim, args, params)

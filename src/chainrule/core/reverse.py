@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .primitive import Primitive, bind
+from .forward import _WHAT
+from .primitive import ARITH_ERRORS, Primitive, bind, numpy_call
 from .trace import Trace, Tracer
 
 __all__ = ["Node", "ReverseTrace", "ReverseTracer", "Saved", "paused_gc"]
@@ -80,6 +81,7 @@ class ReverseTracer(Tracer):
 
 
 _KEEP_BYTES = 1 << 14
+_f64 = np.float64
 _ndarray = np.ndarray
 
 
@@ -106,6 +108,9 @@ class ReverseTrace(Trace):
         return ReverseTracer(self, value, [None, (), None, (), None, None])
 
     def process(self, prim: Primitive, args: tuple, params: dict) -> Any:
+        b = self.budget
+        if b is not None:
+            b.charge(1, _WHAT)
         # Unwrap our tracers; note whether an outer trace must see the call too. One and
         # two arguments are unrolled: they are nearly every call.
         n = len(args)
@@ -130,7 +135,10 @@ class ReverseTrace(Trace):
         if outer:
             ans = bind(prim, *vals, **params)
         else:
-            ans = prim.impl(*vals, **params) if params else prim.impl(*vals)
+            try:
+                ans = prim.impl(*vals, **params) if params else prim.impl(*vals)
+            except ARITH_ERRORS:
+                ans = numpy_call(prim.impl, *vals, **params)
         if prim.vjp is None:
             return ans
         saved = vals
@@ -164,6 +172,8 @@ class ReverseTrace(Trace):
         (``jacrev`` does); without it, each node's saved values are released as soon as
         the node is done, and the tape is emptied.
         """
+        if self.budget is not None:
+            self.budget.charge(len(tape), _WHAT)
         leaves = [x.node for x in inputs]
         for leaf in leaves:
             leaf[CT] = None
@@ -186,7 +196,14 @@ class ReverseTrace(Trace):
                 rule = rules[i]
                 if rule is None:
                     continue
-                c = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                try:
+                    c = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                except ARITH_ERRORS:
+                    c = numpy_call(rule, g, ans, *args, **params)
+                else:
+                    cls = c.__class__
+                    if ((cls is float or cls is _f64) and c - c != 0.0) or cls is complex:
+                        c = numpy_call(rule, g, ans, *args, **params)
                 if c is not None:
                     parent[CT] = c if parent[CT] is None else parent[CT] + c
         result = [leaf[CT] for leaf in leaves]

@@ -19,6 +19,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from . import budget as _budget
+
 __all__ = ["Trace", "Tracer", "EscapedTracerError", "primal_value", "is_tracer"]
 
 _tokens = itertools.count(1)
@@ -29,13 +31,20 @@ class EscapedTracerError(RuntimeError):
 
 
 class Trace:
-    """One active transformation. Subclasses implement :meth:`process`."""
+    """One active transformation. Subclasses implement :meth:`process`.
 
-    __slots__ = ("token", "alive")
+    ``budget`` is the :class:`~chainrule.core.budget.Budget` active when the trace started
+    (``None`` outside any): the interpreters charge one unit of work to it per primitive
+    they process, so a budgeted entry point (``derivative``, ``hessian``...) is bounded
+    however deeply it nests, and an unbudgeted one pays only a ``None`` check.
+    """
+
+    __slots__ = ("token", "alive", "budget")
 
     def __init__(self) -> None:
         self.token = next(_tokens)
         self.alive = True
+        self.budget = _budget.current()
 
     def process(self, prim: Any, args: tuple, params: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -71,9 +80,13 @@ class Tracer:
         self._trace = trace
         self.value = value
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # works on escaped tracers too: it only describes them
         kind = type(self).__name__
-        return f"<{kind} #{self._trace.token} of {primal_value(self)!r}>"
+        closed = "" if self._trace.alive else " (escaped)"
+        x = self
+        while isinstance(x, Tracer):
+            x = x.value
+        return f"<{kind} #{self._trace.token}{closed} of {x!r}>"
 
 
 def is_tracer(x: Any) -> bool:
@@ -81,7 +94,13 @@ def is_tracer(x: Any) -> bool:
 
 
 def primal_value(x: Any) -> Any:
-    """Strip every level of tracing and return the concrete value underneath."""
+    """Strip every level of tracing and return the concrete value underneath.
+
+    Raises:
+        EscapedTracerError: if a level belongs to a transformation that has returned.
+    """
     while isinstance(x, Tracer):
+        if not x._trace.alive:
+            raise x._trace.escaped()
         x = x.value
     return x

@@ -34,7 +34,8 @@ from numpy import (  # noqa: F401 (re-exported constructors and constants)
 )
 
 from ..core import primal_value as _primal
-from . import _methods, linalg
+from ..core.primitive import set_sequence_converter as _set_sequence_converter
+from . import _arrays, _methods, linalg
 from ._arrays import (
     amax,
     amin,
@@ -93,12 +94,14 @@ from ._elementwise import (
     cos,
     cosh,
     divide,
+    divmod,
     equal,
     exp,
     exp2,
     expm1,
     floor,
     floor_divide,
+    fmod,
     greater,
     greater_equal,
     hypot,
@@ -176,14 +179,15 @@ def where(condition, x=None, y=None):
     return _where(_np.asarray(cond), x, y)
 
 _methods.install()
+_set_sequence_converter(_arrays.as_array_args)
 
 __all__ = [
     "abs", "absolute", "add", "amax", "amin", "arange", "arccos", "arccosh", "arcsin",
     "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "array", "asarray",
     "astype", "at", "atleast_1d", "atleast_2d", "bool_", "broadcast_to", "cbrt", "ceil",
-    "clip", "concatenate", "cos", "cosh", "cumsum", "diag", "diagonal", "divide", "dot",
+    "clip", "concatenate", "cos", "cosh", "cumsum", "diag", "diagonal", "divide", "divmod", "dot",
     "e", "einsum", "empty", "equal", "euler_gamma", "exp", "exp2", "expand_dims", "expit",
-    "expm1", "eye", "flip", "float16", "float32", "float64", "floor", "floor_divide",
+    "expm1", "eye", "flip", "float16", "float32", "float64", "floor", "floor_divide", "fmod",
     "full", "full_like", "greater", "greater_equal", "hstack", "hypot", "identity", "inf",
     "inner", "int32", "int64", "isfinite", "isinf", "isnan", "leaky_relu", "less",
     "less_equal", "linalg", "linspace", "log", "log10", "log1p", "log2", "log_softmax",

@@ -8,6 +8,7 @@ own.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +21,7 @@ from . import _reductions as R
 from . import _shape as S
 from ._base import dtype as _dtype
 from ._base import ndim, shape
-from ._elementwise import greater, less, sqrt, where
+from ._elementwise import equal, greater, less, sqrt, where
 
 __all__ = [
     "sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std", "cumsum",
@@ -30,6 +31,20 @@ __all__ = [
     "asarray", "zeros_like", "ones_like", "full_like", "argmax", "argmin", "atleast_1d",
     "atleast_2d",
 ]
+
+
+def takes_arraylikes(n: int = 1):
+    """Decorator: the first ``n`` positional arguments may be lists or tuples (holding
+    numbers, arrays or tracers), as in NumPy; they are made arrays before the call."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if builtins.any(isinstance(a, (list, tuple)) for a in args[:n]):
+                args = tuple(asarray(a) if i < n and isinstance(a, (list, tuple)) else a
+                             for i, a in enumerate(args))
+            return fn(*args, **kwargs)
+        return wrapper
+    return wrap
 
 
 def _axes(axis: Any, nd: int) -> tuple:
@@ -44,6 +59,7 @@ def _cast(a, dtype):
     return a if dtype is None else astype(a, dtype)
 
 
+@takes_arraylikes()
 def sum(a, axis=None, dtype=None, keepdims=False):
     """Sum of array elements over the given axes (``numpy.sum``)."""
     return R.sum(_cast(a, dtype), axis=_axes(axis, ndim(a)), keepdims=bool(keepdims))
@@ -54,6 +70,7 @@ def _count(a, axis) -> int:
     return math.prod(s[i] for i in _axes(axis, len(s)))
 
 
+@takes_arraylikes()
 def mean(a, axis=None, dtype=None, keepdims=False):
     """Arithmetic mean over the given axes (``numpy.mean``)."""
     a = _cast(asarray(a), dtype)
@@ -62,6 +79,7 @@ def mean(a, axis=None, dtype=None, keepdims=False):
     return sum(a, axis=axis, keepdims=keepdims) / _count(a, axis)
 
 
+@takes_arraylikes()
 def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
     """Variance, ``mean(|a - mean(a)|**2)`` with ``ddof`` as in NumPy."""
     a = _cast(asarray(a), dtype)
@@ -69,21 +87,40 @@ def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
     return sum(d * d, axis=axis, keepdims=keepdims) / (_count(a, axis) - ddof)
 
 
+@takes_arraylikes()
 def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
-    """Standard deviation, ``sqrt(var(a))``."""
-    return sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
+    """Standard deviation, ``sqrt(var(a))``.
+
+    Where all the values are equal (one value, or a constant array) the standard
+    deviation has a kink, and its derivative is taken as 0, as ``abs'(0) = 0`` (PyTorch's
+    convention): no NaN.
+    """
+    return sqrt_kinked(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
 
 
+def sqrt_kinked(v):
+    """``sqrt(v)`` for ``v >= 0`` that is a norm or a standard deviation: at ``v = 0``,
+    where ``sqrt`` has an infinite slope, the derivative is taken as 0 (the convention of
+    ``abs'(0) = 0``, since ``sqrt(x**2) = |x|``), at every order."""
+    zero = equal(v, 0)
+    if isinstance(zero, Tracer) or not np.any(zero):  # (a Tracer: a symbolic expression)
+        return sqrt(v)
+    return sqrt(where(zero, 1.0, v)) * ~zero
+
+
+@takes_arraylikes()
 def prod(a, axis=None, dtype=None, keepdims=False):
     """Product of array elements over the given axes."""
     return R.prod(_cast(a, dtype), axis=_axes(axis, ndim(a)), keepdims=bool(keepdims))
 
 
+@takes_arraylikes()
 def max(a, axis=None, keepdims=False):
     """Maximum over the given axes; tied maxima share the derivative equally."""
     return R.max(a, axis=_axes(axis, ndim(a)), keepdims=bool(keepdims))
 
 
+@takes_arraylikes()
 def min(a, axis=None, keepdims=False):
     """Minimum over the given axes; tied minima share the derivative equally."""
     return R.min(a, axis=_axes(axis, ndim(a)), keepdims=bool(keepdims))
@@ -92,6 +129,7 @@ def min(a, axis=None, keepdims=False):
 amax, amin = max, min
 
 
+@takes_arraylikes()
 def cumsum(a, axis=None, dtype=None):
     """Cumulative sum; with ``axis=None`` the array is flattened first."""
     a = _cast(a, dtype)
@@ -110,6 +148,7 @@ def _resolve_shape(newshape: Any, size: int) -> tuple:
     return tuple(int(n) for n in newshape)
 
 
+@takes_arraylikes()
 def reshape(a, shape=None, order="C", *, newshape=None):
     """Give an array a new shape without changing its data (C order only)."""
     if order != "C":
@@ -124,11 +163,13 @@ def _shape_of(a) -> tuple:
     return shape(a)
 
 
+@takes_arraylikes()
 def ravel(a):
     """The elements as a 1-D array."""
     return reshape(a, (-1,))
 
 
+@takes_arraylikes()
 def squeeze(a, axis=None):
     s = shape(a)
     axes = tuple(i for i, n in enumerate(s) if n == 1) if axis is None else _axes(axis, len(s))
@@ -138,6 +179,7 @@ def squeeze(a, axis=None):
     return reshape(a, tuple(n for i, n in enumerate(s) if i not in axes))
 
 
+@takes_arraylikes()
 def expand_dims(a, axis):
     s = list(shape(a))
     for i in _axes(axis, len(s) + (1 if isinstance(axis, (int, np.integer)) else len(axis))):
@@ -145,12 +187,14 @@ def expand_dims(a, axis):
     return reshape(a, tuple(s))
 
 
+@takes_arraylikes()
 def transpose(a, axes=None):
     nd = ndim(a)
     axes = tuple(reversed(range(nd))) if axes is None else normalize_axis_tuple(axes, nd)
     return a if axes == tuple(range(nd)) else S.transpose(a, axes=tuple(axes))
 
 
+@takes_arraylikes()
 def swapaxes(a, axis1, axis2):
     perm = list(range(ndim(a)))
     i, j = normalize_axis_index(axis1, len(perm)), normalize_axis_index(axis2, len(perm))
@@ -158,6 +202,7 @@ def swapaxes(a, axis1, axis2):
     return transpose(a, perm)
 
 
+@takes_arraylikes()
 def moveaxis(a, source, destination):
     nd = ndim(a)
     src = normalize_axis_tuple(source, nd)
@@ -168,6 +213,7 @@ def moveaxis(a, source, destination):
     return transpose(a, order)
 
 
+@takes_arraylikes()
 def broadcast_to(a, shape):
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return a if _shape_of(a) == shape else S.broadcast_to(a, shape=shape)
@@ -197,10 +243,12 @@ def vstack(arrays: Sequence):
     return concatenate([atleast_2d(x) for x in arrays], axis=0)
 
 
+@takes_arraylikes()
 def atleast_1d(a):
     return reshape(a, (1,)) if ndim(a) == 0 else a
 
 
+@takes_arraylikes()
 def atleast_2d(a):
     return reshape(a, (1,) + tuple(shape(a))) if ndim(a) < 2 else a
 
@@ -302,6 +350,7 @@ def clip(a, a_min=None, a_max=None, *, min=None, max=None):
     return a
 
 
+@takes_arraylikes()
 def astype(a, dtype):
     """Cast to ``dtype``; casting to a non-float type drops the derivative."""
     dtype = np.dtype(dtype)
@@ -327,6 +376,12 @@ def array(a, dtype=None, copy=True):
     return np.array(a, dtype=dtype, copy=copy)
 
 
+def as_array_args(args: tuple) -> tuple:
+    """The positional arguments of a primitive with every list or tuple made an array
+    (traced if it holds tracers): primitives and their rules then see arrays only."""
+    return tuple(asarray(a) if isinstance(a, (list, tuple)) else a for a in args)
+
+
 def _holds_tracer(seq) -> bool:
     return builtins.any(isinstance(x, Tracer) or
                         (isinstance(x, (list, tuple)) and _holds_tracer(x)) for x in seq)
@@ -344,9 +399,11 @@ def full_like(a, fill_value, dtype=None):
     return np.full_like(primal_value(a), fill_value, dtype=dtype)
 
 
+@takes_arraylikes()
 def argmax(a, axis=None, keepdims=False):
     return np.argmax(primal_value(a), axis=axis, keepdims=keepdims)
 
 
+@takes_arraylikes()
 def argmin(a, axis=None, keepdims=False):
     return np.argmin(primal_value(a), axis=axis, keepdims=keepdims)

@@ -94,16 +94,24 @@ class PerArg:
         return functools.partial(self.fn, i)
 
 
+# The fast paths compute on Python floats with ``math``, but only keep a finite result:
+# anything else (an error, inf, nan) is recomputed by the ufunc, so that values, NumPy's
+# floating-point warnings and ``np.errstate`` are exactly as for arrays.
+
 def fast_unary(ufunc: Callable, fast: Callable | None) -> Callable:
+    """``ufunc``, computed by ``fast`` for a Python float when that gives a finite value."""
     if fast is None:
         return ufunc
 
     def impl(x):
         if x.__class__ is float:
             try:
-                return fast(x)
+                r = fast(x)
             except _FAST_ERRORS:
                 pass
+            else:
+                if r - r == 0.0:
+                    return r
         return ufunc(x)
 
     impl.__name__ = getattr(ufunc, "__name__", "impl")
@@ -111,6 +119,7 @@ def fast_unary(ufunc: Callable, fast: Callable | None) -> Callable:
 
 
 def fast_binary(ufunc: Callable, fast: Callable | None) -> Callable:
+    """``ufunc``, computed by ``fast`` for Python scalars when that gives a finite value."""
     if fast is None:
         return ufunc
 
@@ -118,9 +127,12 @@ def fast_binary(ufunc: Callable, fast: Callable | None) -> Callable:
         cx, cy = x.__class__, y.__class__
         if (cx is float and (cy is float or cy is int)) or (cy is float and cx is int):
             try:
-                return fast(x, y)
+                r = fast(x, y)
             except _FAST_ERRORS:
                 pass
+            else:
+                if r - r == 0.0:
+                    return r
         return ufunc(x, y)
 
     impl.__name__ = getattr(ufunc, "__name__", "impl")
@@ -137,7 +149,7 @@ def unary(name: str, ufunc: Callable, deriv: Callable, *, fast: Callable | None 
         return g * deriv(ans, x)
 
     return defprim(name, fast_unary(ufunc, fast), (jvp,), (vjp,),
-                   partials=(deriv,), **facts)
+                   partials=(deriv,), elementwise=True, **facts)
 
 
 def binary(name: str, ufunc: Callable, dx: Callable, dy: Callable, *,
@@ -156,7 +168,7 @@ def binary(name: str, ufunc: Callable, dx: Callable, dy: Callable, *,
         return unbroadcast(g * dy(ans, x, y), y)
 
     return defprim(name, fast_binary(ufunc, fast), (jvp_x, jvp_y), (vjp_x, vjp_y),
-                   partials=(dx, dy), **facts)
+                   partials=(dx, dy), elementwise=True, **facts)
 
 
 def sample_args(seed: str, *shapes: tuple, lo: float = -2.0, hi: float = 2.0,

@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 
-from ..core import Sample
+from ..core import Sample, Tracer
 from ._base import (
     SCALARS,
     binary,
@@ -50,7 +50,7 @@ add = defprim(
     vjp=(lambda g, ans, x, y: unbroadcast(g, x),
          lambda g, ans, x, y: unbroadcast(g, y)),
     rule="sum rule", statement="(u + v)' = u' + v'", linear=True,
-    samples=_samples_binary("add"), save_args=False, save_ans=False)
+    samples=_samples_binary("add"), save_args=False, save_ans=False, elementwise=True)
 
 subtract = defprim(
     "subtract", fast_binary(np.subtract, operator.sub),
@@ -59,13 +59,14 @@ subtract = defprim(
     vjp=(lambda g, ans, x, y: unbroadcast(g, x),
          lambda g, ans, x, y: unbroadcast(-g, y)),
     rule="difference rule", statement="(u - v)' = u' - v'", linear=True,
-    samples=_samples_binary("subtract"), save_args=False, save_ans=False)
+    samples=_samples_binary("subtract"), save_args=False, save_ans=False,
+    elementwise=True)
 
 negative = defprim(
     "negative", fast_unary(np.negative, operator.neg),
     jvp=(lambda t, ans, x: -t,), vjp=(lambda g, ans, x: -g,),
     rule="constant multiple rule", statement="(-u)' = -u'", linear=True,
-    samples=_samples_unary("negative"), save_args=False, save_ans=False)
+    samples=_samples_unary("negative"), save_args=False, save_ans=False, elementwise=True)
 
 multiply = binary(
     "multiply", np.multiply, lambda ans, x, y: y, lambda ans, x, y: x, fast=operator.mul,
@@ -90,8 +91,11 @@ def _pow_dx(ans, x, y):
         if y == 1:
             return 1
         if y == 0:
-            return 0 * x
-    return y * x ** (y - 1)
+            return 0 * ans  # x**0 = 1 for every x (also 0, inf, nan), so the slope is 0
+    zero = equal(y, 0)
+    if isinstance(zero, Tracer) or not np.any(zero):  # (a Tracer: a symbolic expression)
+        return y * power(x, y - 1)  # not x ** (y - 1): a Python float could turn complex
+    return where(zero, 0 * ans, y * power(x, where(zero, 1, y) - 1))
 
 
 def _pow_dy(ans, x, y):
@@ -107,24 +111,67 @@ power = binary(
     samples=_samples_binary("power", 0.5, 2.0))
 
 # ---------------------------------------------------------------------------------------
-# Non-differentiable elementwise functions: they accept tracers and return plain arrays.
+# Functions whose derivative is zero wherever it exists: they accept tracers and return
+# plain arrays. Each says why (``no_rules``); tests/test_registry.py lists them all.
 
-greater = defprim("greater", np.greater)
-greater_equal = defprim("greater_equal", np.greater_equal)
-less = defprim("less", np.less)
-less_equal = defprim("less_equal", np.less_equal)
-equal = defprim("equal", np.equal)
-not_equal = defprim("not_equal", np.not_equal)
-sign = defprim("sign", np.sign)
-floor = defprim("floor", np.floor)
-ceil = defprim("ceil", np.ceil)
-round = defprim("round", np.round)
-trunc = defprim("trunc", np.trunc)
-isfinite = defprim("isfinite", np.isfinite)
-isnan = defprim("isnan", np.isnan)
-isinf = defprim("isinf", np.isinf)
-floor_divide = defprim("floor_divide", np.floor_divide)
-remainder = defprim("remainder", np.remainder)
+_BOOL = "boolean output"
+_STEP = "piecewise constant: the derivative is 0 wherever it exists (jumps elsewhere)"
+
+
+def _constant(name: str, ufunc, why: str):
+    return defprim(name, ufunc, no_rules=why, elementwise=True)
+
+
+greater = _constant("greater", np.greater, _BOOL)
+greater_equal = _constant("greater_equal", np.greater_equal, _BOOL)
+less = _constant("less", np.less, _BOOL)
+less_equal = _constant("less_equal", np.less_equal, _BOOL)
+equal = _constant("equal", np.equal, _BOOL)
+not_equal = _constant("not_equal", np.not_equal, _BOOL)
+isfinite = _constant("isfinite", np.isfinite, _BOOL)
+isnan = _constant("isnan", np.isnan, _BOOL)
+isinf = _constant("isinf", np.isinf, _BOOL)
+sign = _constant("sign", np.sign, _STEP)
+floor = _constant("floor", np.floor, _STEP)
+ceil = _constant("ceil", np.ceil, _STEP)
+round = _constant("round", np.round, _STEP)
+trunc = _constant("trunc", np.trunc, _STEP)
+floor_divide = _constant("floor_divide", np.floor_divide, _STEP)
+
+# ---------------------------------------------------------------------------------------
+# Remainders: x - q y with the integer quotient q piecewise constant, so d/dx = 1 and
+# d/dy = -q, with q read back from the computed remainder (consistent with it at jumps).
+
+
+def _quotient(ans, x, y):
+    return round(divide(x - ans, y))
+
+
+def _mod_samples(name: str):
+    # x / y stays at least 0.1 from an integer, so finite differences do not cross a jump.
+    return lambda: [
+        Sample((3.7, 1.6)),
+        Sample((np.array([2.3, -1.7, 5.2]), np.array([0.9, 1.3, -2.1]))),
+        Sample((np.array([[2.3, -1.7, 5.2], [0.4, 3.1, -4.4]]), np.array([0.9, 1.3, -2.1]))),
+    ]
+
+
+remainder = binary(
+    "remainder", np.remainder, lambda ans, x, y: 1, lambda ans, x, y: -_quotient(ans, x, y),
+    rule="remainder rule", statement="(u mod v)' = u' - floor(u / v) v'",
+    domain="y != 0", kinks="jumps where x / y is an integer",
+    samples=_mod_samples("remainder"))
+fmod = binary(
+    "fmod", np.fmod, lambda ans, x, y: 1, lambda ans, x, y: -_quotient(ans, x, y),
+    rule="remainder rule", statement="fmod(u, v)' = u' - trunc(u / v) v'",
+    domain="y != 0", kinks="jumps where x / y is a nonzero integer",
+    samples=_mod_samples("fmod"))
+
+
+def divmod(x, y):
+    """``(floor_divide(x, y), remainder(x, y))``, as ``numpy.divmod``."""
+    return floor_divide(x, y), remainder(x, y)
+
 
 # ---------------------------------------------------------------------------------------
 # Selection.
@@ -146,7 +193,7 @@ def _where_vjp(which):
 
 
 where = defprim(
-    "where", np.where,
+    "where", np.where, elementwise=True,
     jvp=(None, _where_jvp(1), _where_jvp(2)), vjp=(None, _where_vjp(1), _where_vjp(2)),
     rule="piecewise rule", statement="each branch is differentiated where it is chosen",
     linear=True,
@@ -175,7 +222,7 @@ def _minmax(name: str, ufunc, fast):
     jx, vx = _tie_split(True)
     jy, vy = _tie_split(False)
     return defprim(
-        name, ufunc, jvp=(jx, jy), vjp=(vx, vy),
+        name, ufunc, jvp=(jx, jy), vjp=(vx, vy), elementwise=True,
         rule=f"{name} rule", statement="the larger (smaller) argument passes its derivative;"
         " ties share it equally", kinks="x == y (each side gets half the derivative)",
         samples=_samples_binary(name))
@@ -286,7 +333,7 @@ softplus = unary("softplus", lambda x: np.logaddexp(0, x), lambda ans, x: sigmoi
                  rule="softplus rule", statement="softplus'(u) = sigma(u) u'",
                  samples=_samples_unary("softplus", -4.0, 4.0), save_ans=False)
 relu = unary("relu", lambda x: np.maximum(x, 0), lambda ans, x: greater(x, 0),
-             fast=lambda x: x if x > 0.0 else 0.0,
+             fast=lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan, as in NumPy
              rule="ReLU rule", statement="relu'(u) = [u > 0] u'",
              kinks="x = 0 (derivative taken as 0)",
              samples=lambda: [Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),)),

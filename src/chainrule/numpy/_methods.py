@@ -21,7 +21,13 @@ from ._ml import dot
 
 
 class _IndexUpdate:
-    """``x.at[idx]``: functional versions of ``x[idx] = v`` and ``x[idx] += v``."""
+    """``x.at[idx]``: functional versions of ``x[idx] = v`` and ``x[idx] op= v``.
+
+    ``set`` follows NumPy's assignment: where ``idx`` names a position twice, the last
+    write wins. The other updates apply *every* update, in order, like ``np.add.at``,
+    ``np.multiply.at``... (and JAX's ``.at``): ``x.at[[0, 0]].multiply([2, 3])``
+    multiplies ``x[0]`` by 6. Every mode of differentiation follows the same semantics.
+    """
 
     __slots__ = ("x", "idx")
 
@@ -39,10 +45,37 @@ class _IndexUpdate:
         return S.index_add(self.x, -_operand(v), idx=self.idx)
 
     def multiply(self, v: Any) -> Any:
-        return S.index_set(self.x, S.getitem(self.x, idx=self.idx) * _operand(v), idx=self.idx)
+        return self._apply(E.multiply, v)
+
+    def divide(self, v: Any) -> Any:
+        return self._apply(E.divide, v)
+
+    def power(self, v: Any) -> Any:
+        return self._apply(E.power, v)
+
+    def min(self, v: Any) -> Any:
+        return self._apply(E.minimum, v)
+
+    def max(self, v: Any) -> Any:
+        return self._apply(E.maximum, v)
 
     def get(self) -> Any:
         return S.getitem(self.x, idx=self.idx)
+
+    def _apply(self, op: Any, v: Any) -> Any:
+        """``x[idx] = op(x[idx], v)`` with repeated positions updated once per update, as
+        a sequence of rounds that each name a position at most once."""
+        x, idx, v = self.x, self.idx, _operand(v)
+        rounds = S.update_rounds(shape(x), idx)
+        if rounds is None:
+            return S.index_set(x, op(S.getitem(x, idx=idx), v), idx=idx)
+        target, steps = rounds
+        flat = A.reshape(x, (-1,))
+        vs = A.reshape(A.broadcast_to(A.asarray(v), target), (-1,))
+        for pos, which in steps:
+            old = S.getitem(flat, idx=(pos,))
+            flat = S.index_set(flat, op(old, S.getitem(vs, idx=(which,))), idx=(pos,))
+        return A.reshape(flat, shape(x))
 
 
 def _operand(v: Any) -> Any:
@@ -148,10 +181,15 @@ def _array(self, dtype=None, copy=None):
 _NO_PARAMS: dict = {}
 
 
+# Lists and tuples go through bind, which makes them arrays.
+_SLOW = (Tracer, list, tuple)
+
+
 def _fwd(prim):
     def method(self, other):
         trace = self._trace
-        if trace.alive and (not isinstance(other, Tracer) or other._trace is trace):
+        if trace.alive and (not isinstance(other, _SLOW) or
+                            (isinstance(other, Tracer) and other._trace is trace)):
             return trace.process(prim, (self, other), _NO_PARAMS)
         return bind(prim, self, other)
     return method
@@ -160,10 +198,29 @@ def _fwd(prim):
 def _rev(prim):
     def method(self, other):
         trace = self._trace
-        if trace.alive and not isinstance(other, Tracer):
+        if trace.alive and not isinstance(other, _SLOW):
             return trace.process(prim, (other, self), _NO_PARAMS)
         return bind(prim, other, self)
     return method
+
+
+def _live(fn):
+    """``fn`` as a method that first checks its tracer's transformation is still running."""
+    def method(self, *args, **kwargs):
+        if not self._trace.alive:
+            raise self._trace.escaped()
+        return fn(self, *args, **kwargs)
+    method.__name__ = getattr(fn, "__name__", "method")
+    method.__doc__ = getattr(fn, "__doc__", None)
+    return method
+
+
+def _divmod(self, other):
+    return E.divmod(self, other)
+
+
+def _rdivmod(self, other):
+    return E.divmod(other, self)
 
 
 def _unary(prim):
@@ -183,6 +240,7 @@ METHODS = {
     "__floordiv__": _fwd(E.floor_divide), "__rfloordiv__": _rev(E.floor_divide),
     "__mod__": _fwd(E.remainder), "__rmod__": _rev(E.remainder),
     "__neg__": _unary(E.negative), "__pos__": lambda self: self,
+    "__divmod__": _divmod, "__rdivmod__": _rdivmod,
     "__abs__": _unary(E.absolute),
     "__lt__": _fwd(E.less), "__le__": _fwd(E.less_equal), "__gt__": _fwd(E.greater),
     "__ge__": _fwd(E.greater_equal), "__eq__": _fwd(E.equal), "__ne__": _fwd(E.not_equal),
@@ -210,6 +268,17 @@ METHODS = {
 }
 
 
+# Operators built by _fwd, _rev and _unary check for escaped tracers themselves (bind
+# does); every other method and property gets the check from _live.
+_OPERATORS = {name for name, fn in METHODS.items()
+              if getattr(fn, "__qualname__", "").split(".")[0] in ("_fwd", "_rev", "_unary")}
+
+
 def install() -> None:
     for name, fn in METHODS.items():
-        setattr(Tracer, name, fn)
+        if fn is None or name in _OPERATORS:
+            setattr(Tracer, name, fn)
+        elif isinstance(fn, property):
+            setattr(Tracer, name, property(_live(fn.fget), doc=fn.__doc__))
+        else:
+            setattr(Tracer, name, _live(fn))

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _reductions as R
-from ._arrays import _axes, asarray, reshape
+from ._arrays import _axes, asarray, reshape, takes_arraylikes
 from ._base import ndim
 from ._elementwise import exp, greater, multiply, sigmoid, where
 from ._linalg import einsum_p, matmul
@@ -23,16 +23,19 @@ __all__ = [
 expit = sigmoid
 
 
+@takes_arraylikes()
 def logsumexp(a, axis=None, keepdims=False):
     """``log(sum(exp(a)))`` over the given axes, computed without overflow."""
     return R.logsumexp(a, axis=_axes(axis, ndim(a)), keepdims=bool(keepdims))
 
 
+@takes_arraylikes()
 def log_softmax(x, axis=-1):
     """``x - logsumexp(x)`` along ``axis``: log-probabilities that sum (in exp) to one."""
     return x - logsumexp(x, axis=axis, keepdims=True)
 
 
+@takes_arraylikes()
 def softmax(x, axis=-1):
     """``exp(x) / sum(exp(x))`` along ``axis``, computed stably."""
     return exp(log_softmax(x, axis=axis))
@@ -92,10 +95,12 @@ def _parse_einsum(subscripts: str, ndims: list) -> tuple:
 
 def einsum(subscripts: str, *operands):
     """Einstein summation (``numpy.einsum``), differentiable in every operand."""
+    operands = [asarray(o) if isinstance(o, (list, tuple)) else o for o in operands]
     spec = _parse_einsum(subscripts, [ndim(o) for o in operands])
     return einsum_p(*operands, spec=spec)
 
 
+@takes_arraylikes(2)
 def tensordot(a, b, axes=2):
     """Sum products over the given axes of ``a`` and ``b`` (``numpy.tensordot``)."""
     na, nb = ndim(a), ndim(b)
@@ -114,6 +119,7 @@ def tensordot(a, b, axes=2):
     return einsum_p(a, b, spec=(("".join(sa), "".join(sb)), out))
 
 
+@takes_arraylikes(2)
 def dot(a, b):
     """``numpy.dot``: products for scalars, matrix products, or a sum over the last axis
     of ``a`` and the second-to-last of ``b``."""
@@ -124,16 +130,19 @@ def dot(a, b):
     return tensordot(a, b, axes=([-1], [-2]))
 
 
+@takes_arraylikes(2)
 def inner(a, b):
     if ndim(a) == 0 or ndim(b) == 0:
         return multiply(a, b)
     return tensordot(a, b, axes=([-1], [-1]))
 
 
+@takes_arraylikes(2)
 def vdot(a, b):
     return dot(reshape(a, (-1,)), reshape(b, (-1,)))
 
 
+@takes_arraylikes(2)
 def outer(a, b):
     a, b = reshape(a, (-1, 1)), reshape(b, (1, -1))
     return a * b

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..core import Sample, primal_value
@@ -20,6 +22,54 @@ def normalize_index(idx) -> tuple:
         idx = (idx,)
     return tuple(np.asarray(primal_value(i)) if isinstance(i, list) else primal_value(i)
                  for i in idx)
+
+
+def _positions(shape: tuple, idx: tuple) -> np.ndarray:
+    """The flat positions in an array of ``shape`` that ``x[idx]`` reads, shaped like it."""
+    return np.arange(math.prod(shape)).reshape(shape)[idx]
+
+
+def surviving_writes(shape: tuple, idx: tuple) -> np.ndarray | None:
+    """For ``out[idx] = v``: a mask shaped like ``out[idx]``, True for each write that is
+    not overwritten by a later one at the same position (NumPy: the last one wins), or
+    ``None`` if ``idx`` names no position twice. NumPy itself is asked, on a probe array,
+    so the answer follows its order of writes for every kind of index."""
+    if not _is_advanced(idx):
+        return None  # basic indexing (ints, slices) never repeats a position
+    pos = _positions(shape, idx)
+    probe = np.full(shape, -1)
+    probe[idx] = np.arange(pos.size).reshape(pos.shape)
+    kept = probe[probe >= 0]
+    if kept.size == pos.size:
+        return None
+    mask = np.zeros(pos.size, bool)
+    mask[kept] = True
+    return mask.reshape(pos.shape)
+
+
+def update_rounds(shape: tuple, idx: tuple) -> tuple | None:
+    """Split the updates of ``x.at[idx]`` into rounds that name each position at most
+    once: round ``r`` holds the ``r``-th update of every position, in order. Returns the
+    shape of ``x[idx]`` and a list of ``(flat positions, update numbers)``, or ``None``
+    when no position repeats (one round)."""
+    if not _is_advanced(idx):
+        return None
+    pos = _positions(shape, idx)
+    flat = pos.ravel()
+    order = np.argsort(flat, kind="stable")
+    ranked = flat[order]
+    starts = np.r_[True, ranked[1:] != ranked[:-1]]
+    first = np.maximum.accumulate(np.where(starts, np.arange(flat.size), 0))
+    rank = np.empty(flat.size, np.intp)
+    rank[order] = np.arange(flat.size) - first
+    top = int(rank.max(initial=0))
+    if top == 0:
+        return None
+    steps = []
+    for r in range(top + 1):
+        which = np.flatnonzero(rank == r)
+        steps.append((flat[which], which))
+    return pos.shape, steps
 
 
 def _reshape_impl(x, *, shape):
@@ -102,16 +152,25 @@ def _index_set_impl(x, v, *, idx):
     return out
 
 
+def _index_set_vjp_v(g, ans, x, v, *, idx):
+    # Only a write that survives reaches the output: an overwritten duplicate gets zero.
+    got = getitem(g, idx=idx)
+    kept = surviving_writes(shape_of(x), idx)
+    return unbroadcast(got if kept is None else got * kept, v)
+
+
 index_set = defprim(
     "index_set", _index_set_impl,
     jvp=(lambda t, ans, x, v, *, idx: index_set(broadcast_like(t, ans), 0.0, idx=idx),
          lambda t, ans, x, v, *, idx: index_set(np.zeros(shape_of(ans), dtype_of(t)), t, idx=idx)),
-    vjp=(lambda g, ans, x, v, *, idx: index_set(g, 0.0, idx=idx),
-         lambda g, ans, x, v, *, idx: unbroadcast(getitem(g, idx=idx), v)),
+    vjp=(lambda g, ans, x, v, *, idx: index_set(g, 0.0, idx=idx), _index_set_vjp_v),
     rule="linearity", statement="(x.at[i].set(v))' = x'.at[i].set(v')", linear=True,
     samples=lambda: [
         Sample(sample_args("iset", (5,), (2,)).args, {"idx": (np.array([0, 3]),)}),
-        Sample(sample_args("iset1", (3, 4), ()).args, {"idx": (1, slice(None))})],
+        Sample(sample_args("iset1", (3, 4), ()).args, {"idx": (1, slice(None))}),
+        Sample(sample_args("iset2", (5,), (4,)).args, {"idx": (np.array([3, 0, 3, 0]),)}),
+        Sample(sample_args("iset3", (3, 4), (3,)).args,
+               {"idx": (np.array([[0], [2], [0]]), np.array([1, 1, 3]))})],
         save_args=False, save_ans=False)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from ..core import primal_value
 from . import _arrays as A
 from ._base import ndim
-from ._elementwise import absolute, power, sqrt
+from ._elementwise import absolute, power
 from ._linalg import cholesky, det, inv, logabsdet, solve
 
 __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
@@ -15,13 +15,14 @@ __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
 
 def slogdet(a):
     """``(sign, log|det a|)``; the sign is piecewise constant, so only the log is traced."""
+    a = A.asarray(a)
     sign = np.linalg.slogdet(primal_value(a))[0]
     return sign, logabsdet(a)
 
 
 def _vector_norm(x, ord, axis, keepdims):
     if ord is None or ord == 2:
-        return sqrt(A.sum(x * x, axis=axis, keepdims=keepdims))
+        return A.sqrt_kinked(A.sum(x * x, axis=axis, keepdims=keepdims))
     if ord == np.inf:
         return A.max(absolute(x), axis=axis, keepdims=keepdims)
     if ord == -np.inf:
@@ -36,7 +37,7 @@ def _vector_norm(x, ord, axis, keepdims):
 def _matrix_norm(x, ord, axis, keepdims):
     r, c = axis
     if ord in (None, "fro"):
-        return sqrt(A.sum(x * x, axis=axis, keepdims=keepdims))
+        return A.sqrt_kinked(A.sum(x * x, axis=axis, keepdims=keepdims))
     if ord in (1, -1, np.inf, -np.inf):
         sum_axis, pick_axis = (r, c) if ord in (1, -1) else (c, r)
         sums = A.sum(absolute(x), axis=sum_axis, keepdims=True)
@@ -51,7 +52,8 @@ def _matrix_norm(x, ord, axis, keepdims):
 def norm(x, ord=None, axis=None, keepdims=False):
     """Vector or matrix norm, as ``numpy.linalg.norm``.
 
-    The gradient of the 2-norm is ``x / norm(x)``, undefined (NaN) at ``x = 0``.
+    The gradient of the 2-norm is ``x / norm(x)``; at ``x = 0``, a kink, it is taken as 0
+    (as ``abs'(0) = 0``; the norm of a one-element vector is its absolute value).
     """
     x = A.asarray(x)
     nd = ndim(x)
