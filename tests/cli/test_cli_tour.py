@@ -56,7 +56,8 @@ def test_optimize_adam_plot(run, tmp_path):
     ["optimize", "x^2", "--start", "1", "--lr", "-1"],
     ["optimize", "x^2 +", "--start", "1"],
     ["plot", "x^2", "--xlim", "3:1"],
-    ["plot", "x*y"],
+    ["plot", "x*y*z"],
+    ["plot", "x*y", "--derivative"],
     ["train", "spiral"],
     ["tour", "--bogus"],
 ])
@@ -66,7 +67,8 @@ def test_bad_inputs_exit_2(run, argv):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("xor", "accuracy: 100%"), ("linear", "w = 2.99"), ("logistic", "accuracy: 98%"),
+    ("xor", "accuracy: 100.0% (4 of 4)"), ("linear", "w = 2.99"),
+    ("logistic", "accuracy: 97.5% (78 of 80)"),
     ("kmeans", "3 clusters on 90 points"),
 ])
 def test_train(run, name, expected):
@@ -84,8 +86,8 @@ def test_train_plot(run, tmp_path, name):
 
 
 KEY_NUMBERS = ["f'(3) = 6", "(8, 7)", "f'(1) = 30", "chain rule", "quotient rule",
-               "product rule", "4, 3.2, 2.56, 2.048", "w = 2 ", "accuracy: 100%",
-               "w = 0 - (-4) / 2 = 2", "saddle", "they agree", "too large", "diverged"]
+               "product rule", "4, 3.2, 2.56, 2.048", "w = 2 ", "accuracy: 100.0%",
+               "w = 0 - (-4) / 2 = 2", "saddle", "they agree", "too large", "(diverged)"]
 
 
 def test_tour_text_only(run):

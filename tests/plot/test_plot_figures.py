@@ -88,9 +88,9 @@ def test_critical_points_plot_marks_min_and_max():
     assert any(t.startswith("max") for t in texts) and any(t.startswith("min") for t in texts)
 
 
-def test_critical_points_plot_rejects_callable():
-    with pytest.raises(TypeError):
-        plot.critical_points_plot(lambda x: x**2)
+def test_critical_points_plot_takes_a_callable():
+    ax = _render(plot.critical_points_plot(lambda x: x**2))
+    assert [ln.get_label() for ln in ax.get_lines()][1:] == ["minimum"]
 
 
 def _quad(p):

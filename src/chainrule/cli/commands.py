@@ -16,12 +16,10 @@ from ..symbolic import diff, evaluate, gradient, hessian, latex, steps, to_str_s
 from ..symbolic.expr import Expr, Symbol
 from ..symbolic.parse import parse
 from ..symbolic.printing import sizes
+from . import _options as opt
+from ._guard import UsageError
 
-__all__ = ["COMMANDS"]
-
-
-class UsageError(ValueError):
-    """A problem with the command's options (not with the formula)."""
+__all__ = ["COMMANDS", "UsageError"]
 
 
 def _expr(text: str) -> Expr:
@@ -32,13 +30,13 @@ def _expr(text: str) -> Expr:
     return e
 
 
-def _names(e: Expr) -> list[str]:
-    return sorted(s.args[0] for s in e.free_symbols())
+def _names(e: Any) -> list[str]:
+    return sorted(str(s) for s in e.free_symbols())
 
 
 def _wrt(e: Expr, wrt: str | None) -> str:
-    if wrt:
-        return wrt
+    if wrt is not None:
+        return opt.name(wrt, "--wrt")
     names = _names(e)
     if len(names) > 1:
         raise UsageError(f"the formula has several variables ({', '.join(names)}); "
@@ -47,37 +45,25 @@ def _wrt(e: Expr, wrt: str | None) -> str:
 
 
 def _vars(e: Expr, given: str | None) -> list[str]:
-    names = [v.strip() for v in given.split(",")] if given else _names(e)
+    names = opt.names(given, "--vars") if given is not None else _names(e)
     if not names:
         raise UsageError("the formula has no variables")
     return names
 
 
-def _number(text: str) -> float:
-    value = parse(text)
-    if not isinstance(value, Expr) or value.free_symbols():
-        raise UsageError(f"{text!r} is not a number")
-    return float(evaluate(value))
+def _number(text: str, option: str = "the value") -> float:
+    return opt.number(text, option)
 
 
-def _point(text: str | None, names: list[str]) -> dict | None:
-    """``x=1,y=2`` (or just ``1`` for one variable) as a dict of floats."""
-    if text is None:
-        return None
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if len(parts) == 1 and "=" not in parts[0] and len(names) == 1:
-        return {names[0]: _number(parts[0])}
-    point = {}
-    for p in parts:
-        if "=" not in p:
-            raise UsageError(f"write the point as name=value pairs, e.g. --at x=1,y=2 "
-                             f"(got {p!r})")
-        k, v = p.split("=", 1)
-        point[k.strip()] = _number(v)
-    missing = [n for n in names if n not in point]
-    if missing:
-        raise UsageError(f"--at gives no value for {', '.join(missing)}")
-    return point
+def _point(text: str | None, needed: list[str], extra: list[str] = ()) -> dict | None:
+    """The ``--at`` point: a value for each name in ``needed`` (the formula's variables),
+    optionally for the names in ``extra``, and for nothing else."""
+    return opt.point(text, needed, sorted(set(needed) | set(extra)))
+
+
+def _scalar_at(text: str, x: str) -> float:
+    """``--at 1`` or ``--at x=1``: the one coordinate of an expansion point."""
+    return opt.point(text, [x])[x]
 
 
 def _show(e: Expr, use_latex: bool) -> str:
@@ -122,11 +108,12 @@ def cmd_diff(a: argparse.Namespace) -> str:
     d = _bounded(diff(e, x, _order(a.order)))
     mark = "" if a.order == 1 else f"^{a.order}"
     out = f"d{mark}/d{x}{mark} [{e}] =\n  {_show(d, a.latex)}"
-    out += _at_line(d, _point(a.at, _names(e) or [x]))
+    point = _point(a.at, _names(e) or [x], [x])
+    out += _at_line(d, point)
     if a.steps:
         if a.order != 1:
             raise UsageError("--steps explains first derivatives; drop --order")
-        s = steps(e, x, at=_point(a.at, _names(e) or [x]))
+        s = steps(e, x, at=point)
         out += "\n\nsteps:\n" + (s.latex() if a.latex else s.text())
         failed = [st for st in s.walk() if st.check and not st.check[3]]
         out += "\n\nspot checks: " + ("all agree with finite differences" if not failed
@@ -139,7 +126,7 @@ def cmd_gradient(a: argparse.Namespace) -> str:
     names = _vars(e, a.vars)
     parts = gradient(e, names)
     lines = [f"f = {e}"] + [f"  df/d{n} = {_show(g, a.latex)}" for n, g in zip(names, parts)]
-    point = _point(a.at, names)
+    point = _point(a.at, _names(e) or names, names)
     if point is not None:
         vals = [float(evaluate(g, point)) for g in parts]
         lines.append(f"  gradient at {_where(point)}: ({', '.join(f'{v:.10g}' for v in vals)})")
@@ -152,7 +139,7 @@ def cmd_hessian(a: argparse.Namespace) -> str:
     H = hessian(e, names)
     lines = [f"Hessian of {e} in ({', '.join(names)}):"]
     lines += ["  [" + ", ".join(_show(h, a.latex) for h in row) + "]" for row in H]
-    point = _point(a.at, names)
+    point = _point(a.at, _names(e) or names, names)
     if point is not None:
         M = np.array([[float(evaluate(h, point)) for h in row] for row in H])
         matrix = np.array2string(M, precision=6, prefix="    ")
@@ -165,14 +152,14 @@ def cmd_hessian(a: argparse.Namespace) -> str:
 def cmd_taylor(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     x = _wrt(e, a.wrt)
-    p = _bounded(analysis.taylor(e, x, _number(a.at), _order(a.order)))
+    p = _bounded(analysis.taylor(e, x, _scalar_at(a.at, x), _order(a.order)))
     return f"Taylor polynomial of {e} about {x} = {a.at}, order {a.order}:\n  {_show(p, a.latex)}"
 
 
 def cmd_tangent(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     x = _wrt(e, a.wrt)
-    t = analysis.tangent(e, x, _number(a.at))
+    t = analysis.tangent(e, x, _scalar_at(a.at, x))
     return (f"tangent to y = {e} at {x} = {a.at}:\n  y = {_show(t.line, a.latex)}\n"
             f"  point ({t.x0:g}, {_num(t.y0)}), slope {_num(t.slope)}")
 
@@ -183,33 +170,19 @@ def _num(v: Any) -> str:
 
 def cmd_implicit(a: argparse.Namespace) -> str:
     formula = parse(a.formula)
-    d = analysis.implicit_derivative(formula, a.x, a.y)
-    out = f"d{a.y}/d{a.x} on {a.formula}:\n  {_show(d, a.latex)}"
-    return out + _at_line(d, _point(a.at, _names(d) or [a.x]))
+    x, y = opt.name(a.x, "--x"), opt.name(a.y, "--y")
+    if x == y:
+        raise UsageError(f"--x and --y must be different variables (both are {x})")
+    d = analysis.implicit_derivative(formula, x, y)
+    out = f"d{y}/d{x} on {a.formula}:\n  {_show(d, a.latex)}"
+    return out + _at_line(d, _point(a.at, _names(d) or [x], [x, y]))
 
 
 def cmd_critical(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     names = _vars(e, a.vars)
-    box = _box(a.box, len(names))
+    box = opt.box(a.box, len(names))
     return str(analysis.critical_points(e, [Symbol(n) for n in names], box))
-
-
-def _box(text: str, n: int) -> list:
-    parts = [p for p in text.split(",") if p.strip()]
-    if len(parts) == 1:
-        parts = parts * n
-    if len(parts) != n:
-        raise UsageError(f"--box needs one lo:hi range per variable ({n}), got {text!r}")
-    box = []
-    for p in parts:
-        if ":" not in p:
-            raise UsageError(f"write each range as lo:hi, e.g. -5:5 (got {p!r})")
-        lo, hi = (_number(v) for v in p.split(":", 1))
-        if not lo < hi:
-            raise UsageError(f"empty range {p!r}")
-        box.append((lo, hi))
-    return box
 
 
 COMMANDS = {

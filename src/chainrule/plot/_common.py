@@ -1,15 +1,16 @@
-"""Shared helpers for :mod:`chainrule.plot`: lazy matplotlib import and function adapters."""
+"""Shared helpers for :mod:`chainrule.plot`: lazy matplotlib import, axes, legends.
+
+Turning what users pass into functions to plot is :mod:`._function`'s job."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 _INSTALL_HINT = (
     "chainrule.plot needs matplotlib, which is an optional extra: "
-    "pip install chainrule[plot]  (or: pip install matplotlib)"
+    'pip install "chainrule[plot]"  (or: pip install matplotlib)'
 )
 
 
@@ -29,78 +30,6 @@ def new_axes(ax: Any = None, *, figsize: tuple[float, float] = (7.0, 4.5), **kw:
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize, **kw)
     return fig, ax
-
-
-def is_expr(f: Any) -> bool:
-    from chainrule.symbolic import Expr
-
-    return isinstance(f, Expr)
-
-
-def to_expr(f: Any) -> Any:
-    """A formula string is parsed; an Expr is returned as is; anything else gives None."""
-    if isinstance(f, str):
-        from chainrule.symbolic import parse
-
-        return parse(f)
-    if is_expr(f):
-        return f
-    return None
-
-
-def free_names(expr: Any) -> list[str]:
-    return sorted(str(s) for s in expr.free_symbols())
-
-
-def single_var(expr: Any, default: str = "x") -> str:
-    names = free_names(expr)
-    if len(names) > 1:
-        raise ValueError(f"expected a function of one variable, got variables {names}")
-    return names[0] if names else default
-
-
-def eval_1d(fn: Callable[[Any], Any], xs: np.ndarray) -> np.ndarray:
-    """Evaluate ``fn`` on the grid ``xs``: vectorized when it can, point by point otherwise."""
-    try:
-        ys = np.asarray(fn(xs), dtype=float)
-        if ys.shape == xs.shape:
-            return ys
-        if ys.ndim == 0:
-            return np.broadcast_to(ys, xs.shape).astype(float)
-    except Exception:  # noqa: BLE001 - fall back to scalar evaluation
-        pass
-    return np.array([float(fn(float(x))) for x in xs])
-
-
-def expr_fn_1d(expr: Any, var: str) -> Callable[[Any], Any]:
-    from chainrule.symbolic import lambdify
-
-    g = lambdify(expr, [var])
-    return lambda x: np.broadcast_to(np.asarray(g(x), dtype=float), np.shape(x))
-
-
-def callable_1d(f: Any) -> tuple[Callable[[Any], Any], Any, str]:
-    """``(fn, expr_or_None, var)`` for an Expr, a formula string or a Python callable."""
-    expr = to_expr(f)
-    if expr is not None:
-        var = single_var(expr)
-        return expr_fn_1d(expr, var), expr, var
-    if not callable(f):
-        raise TypeError(f"expected an Expr, a formula string or a callable, got {type(f)!r}")
-    return f, None, "x"
-
-
-def derivative_fn_1d(f: Any, order: int) -> Callable[[Any], Any]:
-    """The ``order``-th derivative of f: symbolic for Expr/str, ``chainrule.derivative`` else."""
-    expr = to_expr(f)
-    if expr is not None:
-        from chainrule.symbolic import diff
-
-        var = single_var(expr)
-        return expr_fn_1d(diff(expr, var, order=order), var)
-    from chainrule import derivative
-
-    return derivative(f, order=order)
 
 
 def finite(values: Any) -> np.ndarray:

@@ -22,50 +22,85 @@ def _limits(X: np.ndarray, margin: float = 0.1) -> tuple[np.ndarray, np.ndarray]
     return lo - margin * span, hi + margin * span
 
 
-def decision_boundary(model: Any, X: Any, y: Any, resolution: int = 200, *, ax: Any = None) -> Any:
-    """Filled class regions of a fitted classifier on 2-D inputs, with the points."""
+def _probabilities(model: Any, points: np.ndarray) -> np.ndarray | None:
+    """``predict_proba`` on the grid, or None when the model has none."""
+    proba = getattr(model, "predict_proba", None)
+    if proba is None:
+        return None
+    try:
+        P = np.asarray(proba(points), dtype=float)
+    except (AttributeError, NotImplementedError, ValueError):
+        return None
+    return P if P.ndim == 2 and P.shape[1] >= 2 and np.isfinite(P).all() else None
+
+
+def _regions_by_probability(ax: Any, gx: np.ndarray, gy: np.ndarray, P: np.ndarray,
+                            colors: list) -> None:
+    """Each class's region (where its probability is the largest) and the boundaries, as
+    smooth contours of the probability margins; for two classes the p = 1/2 line."""
+    for k in range(P.shape[1]):
+        others = np.delete(P, k, axis=1).max(axis=1)
+        M = (P[:, k] - others).reshape(gx.shape)
+        if M.max() > 0:
+            ax.contourf(gx, gy, M, levels=[0.0, max(M.max(), 1e-9) + 1.0],
+                        colors=[colors[k]], alpha=0.25)
+            ax.contour(gx, gy, M, levels=[0.0], colors="k", linewidths=1.2)
+    label = "p = 1/2" if P.shape[1] == 2 else "equal probabilities"
+    ax.plot([], [], "k-", linewidth=1.2, label=f"decision boundary ({label})")
+
+
+def _regions_by_prediction(ax: Any, gx: np.ndarray, gy: np.ndarray, pred: np.ndarray,
+                           index: dict, colors: list) -> None:
+    Z = np.array([index[c] for c in pred.tolist()], dtype=float).reshape(gx.shape)
+    levels = np.arange(len(colors) + 1) - 0.5
+    ax.contourf(gx, gy, Z, levels=levels, colors=colors, alpha=0.25)
+    if len(colors) > 1:
+        ax.contour(gx, gy, Z, levels=levels[1:-1], colors="k", linewidths=1.0)
+        ax.plot([], [], "k-", linewidth=1.0, label="decision boundary")
+
+
+def decision_boundary(model: Any, X: Any, y: Any, resolution: int = 300, *,
+                      ax: Any = None) -> Any:
+    """Class regions of a fitted classifier on 2-D inputs, with the points. With
+    ``predict_proba`` the boundary is the smooth contour where the two most likely
+    classes are equally likely (p = 1/2 for two classes), not a staircase of pixels."""
+    import matplotlib
+
     X = _check_2d(X)
     y = np.asarray(y).ravel()
     lo, hi = _limits(X)
-    gx, gy = np.meshgrid(
-        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
-    )
-    pred = np.asarray(model.predict(np.column_stack([gx.ravel(), gy.ravel()]))).ravel()
-    classes = np.unique(np.concatenate([np.unique(y), np.unique(pred)]))
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    P = _probabilities(model, points)
+    classes = np.asarray(getattr(model, "classes_", np.unique(y)))
+    if P is None or P.shape[1] != len(classes):
+        P, pred = None, np.asarray(model.predict(points)).ravel()
+        classes = np.unique(np.concatenate([classes, np.unique(y), np.unique(pred)]))
     index = {c: i for i, c in enumerate(classes.tolist())}
-    Z = np.array([index[c] for c in pred.tolist()], dtype=float).reshape(gx.shape)
+    cmap = matplotlib.colormaps["tab10"]
+    colors = [cmap(i % 10) for i in range(len(classes))]
     fig, ax = new_axes(ax, figsize=(6.5, 5.5))
-    cmap = "tab10"
-    import matplotlib
-
-    colors = matplotlib.colormaps[cmap]
-    levels = np.arange(len(classes) + 1) - 0.5
-    ax.contourf(
-        gx, gy, Z, levels=levels, colors=[colors(i) for i in range(len(classes))], alpha=0.25
-    )
-    if len(classes) > 1:
-        ax.contour(gx, gy, Z, levels=levels[1:-1], colors="k", linewidths=1.0)
+    if P is not None:
+        _regions_by_probability(ax, gx, gy, P, colors)
+    else:
+        _regions_by_prediction(ax, gx, gy, pred, index, colors)
     for c in classes:
         mask = y == c
         if mask.any():
-            ax.scatter(
-                X[mask, 0],
-                X[mask, 1],
-                color=colors(index[c]),
-                edgecolor="k",
-                s=30,
-                label=f"class {c}",
-            )
-    name = type(model).__name__
+            ax.scatter(X[mask, 0], X[mask, 1], color=colors[index[c]], edgecolor="k", s=30,
+                       label=f"class {c}")
     score = ""
     if hasattr(model, "score"):
         try:
             score = f" (accuracy {float(model.score(X, y)):.1%})"
         except Exception:  # noqa: BLE001 - the score is decoration only
             score = ""
-    ax.set_title(f"Decision regions of {name}{score}")
+    ax.set_title(f"Decision regions of {type(model).__name__}{score}")
     ax.set_xlabel("feature 1")
     ax.set_ylabel("feature 2")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
     legend_if_many(ax, loc="best", fontsize=9)
     return fig
 

@@ -1,4 +1,9 @@
-"""Plots for optimization: contours with optimizer paths, surfaces, loss curves."""
+"""Plots of optimizer runs: loss curves and the learning-rate comparison.
+
+Runs are labelled by their learning rate (or the labels given), drawn with distinct line
+styles and markers so that curves that coincide stay visible, on a log scale when the
+losses are positive.
+"""
 
 from __future__ import annotations
 
@@ -7,163 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ._common import finite, legend_if_many, new_axes, pyplot, to_expr
+from ._common import finite, legend_if_many, new_axes, pyplot
+from .contours import path_label
 
+__all__ = ["learning_rate_comparison", "learning_rate_verdicts", "loss_curves"]
 
-def _fn_2d(f: Any) -> tuple[Any, Any]:
-    """``(values(X, Y), gradient(X, Y))`` evaluators on meshgrids for f of two variables."""
-    expr = to_expr(f)
-    if expr is not None:
-        from chainrule.symbolic import diff, lambdify
-
-        vs = ["x", "y"]
-        g = lambdify(expr, vs)
-        gx, gy = lambdify(diff(expr, "x"), vs), lambdify(diff(expr, "y"), vs)
-
-        def values(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-            return np.broadcast_to(np.asarray(g(X, Y), dtype=float), X.shape)
-
-        def grad(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            return (
-                np.broadcast_to(np.asarray(gx(X, Y), dtype=float), X.shape),
-                np.broadcast_to(np.asarray(gy(X, Y), dtype=float), X.shape),
-            )
-
-        return values, grad
-    if not callable(f):
-        raise TypeError(f"expected an Expr, a formula string or a callable, got {type(f)!r}")
-    from chainrule import grad as cr_grad
-
-    df = cr_grad(f)
-
-    def values_c(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-        return np.array([float(f(np.array([a, b]))) for a, b in zip(X.ravel(), Y.ravel())]).reshape(
-            X.shape
-        )
-
-    def grad_c(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        G = np.array(
-            [np.asarray(df(np.array([a, b])), dtype=float) for a, b in zip(X.ravel(), Y.ravel())]
-        )
-        return G[:, 0].reshape(X.shape), G[:, 1].reshape(X.shape)
-
-    return values_c, grad_c
-
-
-def _path_points(h: Any) -> np.ndarray:
-    """The vertices of an optimizer path: History, OptimizeResult or a list of points."""
-    if hasattr(h, "history") and hasattr(h.history, "params"):
-        h = h.history
-    params = h.params if hasattr(h, "params") else h
-    pts = np.array([np.asarray(p, dtype=float).ravel() for p in params], dtype=float)
-    if pts.ndim != 2 or pts.shape[1] != 2:
-        raise ValueError(f"a path needs points of two coordinates, got shape {pts.shape}")
-    return pts
-
-
-def contour_paths(
-    f: Any,
-    xlim: Sequence[float] = (-3, 3),
-    ylim: Sequence[float] = (-3, 3),
-    histories: Sequence[Any] = (),
-    labels: Sequence[str] | None = None,
-    gradient_field: bool = True,
-    *,
-    resolution: int = 120,
-    ax: Any = None,
-) -> Any:
-    """Filled contours of f(x, y), its gradient field and each optimizer path over them.
-
-    f is an Expr or formula of ``x`` and ``y``, or a callable of an array of shape (2,).
-    Each path (a History, an OptimizeResult or a list of points) is a line whose vertices
-    are exactly the recorded parameters.
-    """
-    fig, ax = new_axes(ax, figsize=(7.0, 5.5))
-    values, grad = _fn_2d(f)
-    expr = to_expr(f)
-    n = resolution if expr is not None else min(resolution, 60)
-    X, Y = np.meshgrid(np.linspace(*map(float, xlim), n), np.linspace(*map(float, ylim), n))
-    Z = finite(values(X, Y))
-    cs = ax.contourf(X, Y, Z, levels=30, cmap="viridis", alpha=0.85)
-    ax.contour(X, Y, Z, levels=15, colors="k", linewidths=0.4, alpha=0.5)
-    fig.colorbar(cs, ax=ax, label="f(x, y)")
-    if gradient_field:
-        m = 15
-        QX, QY = np.meshgrid(np.linspace(*map(float, xlim), m), np.linspace(*map(float, ylim), m))
-        U, V = grad(QX, QY)
-        norm = np.hypot(U, V)
-        norm[norm == 0] = 1.0
-        ax.quiver(
-            QX,
-            QY,
-            -U / norm,
-            -V / norm,
-            color="white",
-            alpha=0.6,
-            width=0.003,
-            label="_nolegend_",
-        )
-    labels = (
-        list(labels) if labels is not None else [f"path {i + 1}" for i in range(len(histories))]
-    )
-    for h, lab in zip(histories, labels):
-        pts = _path_points(h)
-        line = ax.plot(
-            pts[:, 0],
-            pts[:, 1],
-            "-o",
-            markersize=3.5,
-            linewidth=1.6,
-            label=f"{lab} ({len(pts) - 1} steps)",
-        )[0]
-        ax.plot(
-            pts[-1, 0],
-            pts[-1, 1],
-            "*",
-            color=line.get_color(),
-            markersize=13,
-            markeredgecolor="k",
-            label="_nolegend_",
-        )
-    ax.set_xlim(*map(float, xlim))
-    ax.set_ylim(*map(float, ylim))
-    ax.set_title(
-        "Contours of f"
-        + (f" = {expr}" if expr is not None else "")
-        + (" with optimizer paths" if len(histories) else "")
-    )
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    legend_if_many(ax, loc="upper right", fontsize=8, framealpha=0.85)
-    return fig
-
-
-def surface(
-    f: Any,
-    xlim: Sequence[float] = (-3, 3),
-    ylim: Sequence[float] = (-3, 3),
-    *,
-    resolution: int = 60,
-    ax: Any = None,
-) -> Any:
-    """A 3-D surface of f(x, y) (``ax``, if given, must be a 3-D axes)."""
-    plt = pyplot()
-    if ax is None:
-        fig = plt.figure(figsize=(7.0, 5.5))
-        ax = fig.add_subplot(projection="3d")
-    fig = ax.figure
-    values, _ = _fn_2d(f)
-    expr = to_expr(f)
-    n = resolution if expr is not None else min(resolution, 40)
-    X, Y = np.meshgrid(np.linspace(*map(float, xlim), n), np.linspace(*map(float, ylim), n))
-    Z = finite(values(X, Y))
-    surf = ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
-    fig.colorbar(surf, ax=ax, shrink=0.6, pad=0.1, label="f(x, y)")
-    ax.set_title("Surface of f" + (f" = {expr}" if expr is not None else ""))
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_zlabel("f(x, y)")
-    return fig
+STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ("-", "v"), ("--", "P")]
 
 
 def _losses(item: Any) -> np.ndarray:
@@ -179,36 +33,33 @@ def _losses(item: Any) -> np.ndarray:
 def _default_label(item: Any, i: int) -> str:
     if hasattr(item, "loss_history_"):
         return type(item).__name__
-    return f"run {i + 1}"
+    return path_label(item, i)
 
 
-def loss_curves(
-    histories: Any,
-    labels: Sequence[str] | None = None,
-    log: bool = True,
-    *,
-    ax: Any = None,
-) -> Any:
-    """Loss per step from History objects, OptimizeResults, lists or models' loss_history_."""
-    if (
-        hasattr(histories, "loss")
-        or hasattr(histories, "loss_history_")
-        or hasattr(histories, "history")
-    ):
+def _style(i: int) -> dict:
+    ls, mk = STYLES[i % len(STYLES)]
+    return {"linestyle": ls, "marker": mk, "markersize": 4, "linewidth": 1.6,
+            "markevery": None}
+
+
+def loss_curves(histories: Any, labels: Sequence[str] | None = None, log: bool = True, *,
+                ax: Any = None) -> Any:
+    """Loss per step from History objects, OptimizeResults, lists or models' loss_history_.
+
+    Runs without labels are labelled by their learning rate (``lr = 0.1``)."""
+    if any(hasattr(histories, a) for a in ("loss", "loss_history_", "history")):
         histories = [histories]
     elif len(histories) and np.ndim(histories[0]) == 0 and not hasattr(histories[0], "loss"):
         histories = [histories]  # a single list of numbers
     fig, ax = new_axes(ax)
-    labels = (
-        list(labels)
-        if labels is not None
-        else [_default_label(h, i) for i, h in enumerate(histories)]
-    )
+    labels = list(labels) if labels is not None else [
+        _default_label(h, i) for i, h in enumerate(histories)]
     any_positive = False
-    for h, lab in zip(histories, labels):
+    for i, (h, lab) in enumerate(zip(histories, labels)):
         loss = _losses(h)
         any_positive |= bool(np.any(np.isfinite(loss) & (loss > 0)))
-        ax.plot(np.arange(len(loss)), finite(loss), label=lab, linewidth=1.6)
+        style = _style(i) if len(loss) <= 60 else {**_style(i), "marker": None}
+        ax.plot(np.arange(len(loss)), finite(loss), label=lab, **style)
     if log and any_positive:
         ax.set_yscale("log")
     ax.set_title("Loss per step")
@@ -219,12 +70,17 @@ def loss_curves(
     return fig
 
 
-def _verdicts(rates: Sequence[float], losses: list[np.ndarray]) -> list[str]:
-    """Label each rate "too small", "about right" or "too large" from its loss curve."""
-    finals = []
-    for loss in losses:
-        ok = np.isfinite(loss).all() and loss[-1] <= loss[0]
-        finals.append(float(loss[-1]) if ok else np.inf)
+def learning_rate_verdicts(rates: Sequence[float], losses: Sequence[Any],
+                           params: Sequence[Any] | None = None) -> list[str]:
+    """Label each rate "too small: slow", "about right", "too large: oscillates" or "too
+    large: diverges" from its losses (and its parameters, to see oscillation).
+
+    >>> learning_rate_verdicts([0.01, 0.1, 2.0], [[4, 3.9], [4, 1.0], [4, 16, 64]])
+    ['too small: slow', 'about right', 'too large: diverges']
+    """
+    losses = [np.asarray(loss, dtype=float) for loss in losses]
+    finals = [float(loss[-1]) if np.isfinite(loss).all() and loss[-1] <= loss[0] else np.inf
+              for loss in losses]
     best = int(np.argmin(finals))
     out = []
     for i, r in enumerate(rates):
@@ -234,50 +90,75 @@ def _verdicts(rates: Sequence[float], losses: list[np.ndarray]) -> list[str]:
             out.append("about right")
         elif r < rates[best]:
             out.append("too small: slow")
-        else:
+        elif params is not None and _alternates(params[i]):
             out.append("too large: oscillates")
+        else:
+            out.append("too large: overshoots")
     return out
 
 
-def learning_rate_comparison(
-    f: Any,
-    x0: Any,
-    rates: Sequence[float] = (0.01, 0.1, 0.9),
-    steps: int = 30,
-    *,
-    ax: Any = None,
-) -> Any:
-    """Run gradient descent on f from x0 with each learning rate and plot the losses."""
+def _alternates(params: Any) -> bool:
+    """Whether most steps reverse the direction of the one before."""
+    p = np.array([np.ravel(np.asarray(v, dtype=float)) for v in params])
+    steps = np.diff(p, axis=0)
+    if len(steps) < 2:
+        return False
+    turns = np.sum(steps[1:] * steps[:-1], axis=1) < 0
+    return bool(np.mean(turns) > 0.5)
+
+
+def _objective(f: Any, x0: Any) -> tuple[Any, str]:
+    """``(callable for minimize, label)`` from a formula, an Expr or a callable."""
+    from ._function import as_function
+
+    n = int(np.size(x0))
+    if callable(f) and not isinstance(f, str) and not hasattr(f, "free_symbols"):
+        fn = as_function(f, n) if n <= 2 else None
+        return f, (fn.label if fn is not None else getattr(f, "__name__", "f"))
+    fn = as_function(f, n if n <= 2 else None)
+    if len(fn.names) != n:
+        raise ValueError(f"x0 has {n} value{'s' * (n > 1)} but f has {len(fn.names)} "
+                         f"variables ({', '.join(fn.names)})")
+    return fn.scalar(), fn.label
+
+
+def learning_rate_comparison(f: Any, x0: Any, rates: Sequence[float] = (0.01, 0.1, 0.9),
+                             steps: int = 30, *, ax: Any = None) -> Any:
+    """Run gradient descent on f (a formula, an Expr or a callable) from x0 with each
+    learning rate; plot the losses (log scale) and, without ``ax``, the first coordinate
+    of the parameters per step, where an oscillating run shows as a zigzag."""
     from chainrule.optim import minimize
 
-    expr = to_expr(f)
-    if expr is not None:
-        raise TypeError("learning_rate_comparison needs a Python callable f(x)")
+    objective, label = _objective(f, x0)
     rates = [float(r) for r in rates]
-    losses = []
-    for r in rates:
-        res = minimize(f, x0, method="gd", learning_rate=r, maxiter=int(steps))
-        losses.append(np.asarray(res.history.loss, dtype=float))
-    verdicts = _verdicts(rates, losses)
-    fig, ax = new_axes(ax)
-    positive = all(np.all(loss[np.isfinite(loss)] > 0) for loss in losses)
-    styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]
+    runs = [minimize(objective, x0, method="gd", learning_rate=r, maxiter=int(steps))
+            for r in rates]
+    losses = [np.asarray(r.history.loss, dtype=float) for r in runs]
+    params = [r.history.params for r in runs]
+    verdicts = learning_rate_verdicts(rates, losses, params)
+    if ax is None:
+        fig, (ax, ax_x) = pyplot().subplots(1, 2, figsize=(11.0, 4.5))
+    else:
+        fig, ax_x = ax.figure, None
     for i, (r, loss, v) in enumerate(zip(rates, losses, verdicts)):
-        ls, mk = styles[i % len(styles)]
-        ax.plot(
-            np.arange(len(loss)),
-            finite(loss),
-            linestyle=ls,
-            marker=mk,
-            markersize=4,
-            linewidth=1.6,
-            label=f"lr = {r:g} ({v})",
-        )
+        ax.plot(np.arange(len(loss)), finite(loss), label=f"lr = {r:g} ({v})", **_style(i))
+        if ax_x is not None:
+            first = [float(np.ravel(np.asarray(p, dtype=float))[0]) for p in params[i]]
+            ax_x.plot(np.arange(len(first)), finite(first), label=f"lr = {r:g}", **_style(i))
+    positive = all(np.all(loss[np.isfinite(loss)] > 0) for loss in losses)
     if positive:
         ax.set_yscale("log")
-    ax.set_title("Gradient descent, learning rates " + ", ".join(f"{r:g}" for r in rates))
+    ax.set_title(f"Gradient descent on {label}, learning rates "
+                 + ", ".join(f"{r:g}" for r in rates))
     ax.set_xlabel("step")
     ax.set_ylabel("loss" + (" (log scale)" if positive else ""))
     ax.grid(True, which="both", alpha=0.3)
-    legend_if_many(ax)
+    legend_if_many(ax, fontsize=8)
+    if ax_x is not None:
+        ax_x.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
+        ax_x.set_title("the parameter per step")
+        ax_x.set_xlabel("step")
+        ax_x.set_ylabel("x" if np.size(x0) == 1 else "first coordinate of x")
+        ax_x.grid(True, alpha=0.3)
+        legend_if_many(ax_x, fontsize=8)
     return fig
