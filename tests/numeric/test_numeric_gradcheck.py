@@ -9,6 +9,7 @@ import chainrule.numpy as cnp
 from chainrule.core import Primitive, registry
 from chainrule.numeric import check_grads, gradcheck
 from chainrule.numpy import cos, sin
+from chainrule.testing import check_grads as reference_check_grads
 from chainrule.testing import sample_function
 
 DIFFERENTIABLE = [p for _, p in sorted(registry().items()) if p.differentiable]
@@ -97,6 +98,34 @@ def test_check_grads_wrapper_checks_higher_orders():
     check_grads(wsin.bind, (0.3,), order=1)
     with pytest.raises(AssertionError, match="FAIL"):
         check_grads(wsin.bind, (0.3,), order=2)
+
+
+@pytest.mark.parametrize("checker", [check_grads, reference_check_grads],
+                         ids=["numeric", "testing"])
+def test_check_grads_names_the_lowest_wrong_order(checker):
+    wrong_first = _wrong(jvp_factor=1.01, vjp_factor=1.01)
+    with pytest.raises(AssertionError) as info:
+        checker(wrong_first.bind, (0.3,), order=2)
+    text = str(info.value)
+    assert "the first derivative of wrong_sin is wrong" in text and "order 2" not in text
+    assert "lower orders passed" not in text and "higher orders were not checked" in text
+    wcos = Primitive("wcos", np.cos, jvp=(lambda t, ans, x: t * sin(x),),
+                     vjp=(lambda g, ans, x: g * sin(x),))  # sign error: 2nd order only
+    wsin = Primitive("wsin", np.sin, jvp=(lambda t, ans, x: t * wcos.bind(x),),
+                     vjp=(lambda g, ans, x: g * wcos.bind(x),))
+    with pytest.raises(AssertionError) as info:
+        checker(wsin.bind, (0.3,), order=3)
+    text = str(info.value)
+    assert "the second derivative of wsin is wrong" in text and "lower orders passed" in text
+
+
+def test_reports_carry_their_order_and_say_when_nothing_was_judged():
+    reports = check_grads(cnp.tanh, (0.3,), order=2)
+    assert [r.order for r in reports] == [1, 2, 2] and "order 2" in reports[1].table()
+    kink = gradcheck(cnp.abs, (0.0,))
+    assert kink.ok and "none of the 2 entries could be judged" in kink.table()
+    with pytest.raises(ValueError, match="order"):
+        check_grads(cnp.tanh, (0.3,), order=0)
 
 
 def test_bad_arguments():

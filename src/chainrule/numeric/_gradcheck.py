@@ -77,6 +77,7 @@ class GradcheckReport:
     atol: float
     scale: float
     entries: list[GradcheckEntry] = field(default_factory=list)
+    order: int = 1  # which derivative of the function under test (see check_grads)
 
     @property
     def failures(self) -> list[GradcheckEntry]:
@@ -96,13 +97,17 @@ class GradcheckReport:
     def table(self, all: bool = False) -> str:
         """A per-entry table: failures and flagged entries (every entry with ``all``)."""
         rows = self.entries if all else self.failures + self.flagged
-        if self.ok:
+        if self.ok and self.entries and len(self.flagged) == len(self.entries):
+            verdict = (f"no failure, but none of the {len(self.entries)} entries could be "
+                       "judged: every one is flagged")
+        elif self.ok:
             verdict = (f"ok, {len(self.entries)} entries checked, {len(self.flagged)} "
                        "flagged")
         else:
             verdict = f"FAILED: {len(self.failures)} of {len(self.entries)} entries disagree"
-        head = (f"gradcheck of {self.name} ({self.mode} mode, analytic in {self.dtype}, "
-                f"numeric in float64): {verdict}")
+        which = f", order {self.order}" if self.order > 1 else ""
+        head = (f"gradcheck of {self.name}{which} ({self.mode} mode, analytic in "
+                f"{self.dtype}, numeric in float64): {verdict}")
         width = max([len(e.index) for e in rows] + [5])
         lines = [head, f"{'mode':<5} {'entry':<{width}} {'analytic':>15} {'numeric':>15} "
                  f"{'num. error':>10} {'abs error':>10} {'rel error':>10}  status"]
@@ -112,8 +117,10 @@ class GradcheckReport:
                          f"{e.describe()}")
         lines.append(f"pass: |analytic - numeric| <= atol*scale + rtol*max(|analytic|, "
                      f"|numeric|) + 2*num. error, with rtol={self.rtol:g}, atol={self.atol:g}, "
-                     f"scale={self.scale:.3g}; kink = one-sided derivatives disagree (a kink "
-                     "or a tie), not a failure")
+                     f"scale={self.scale:.3g}. Flagged entries are not failures: the "
+                     "numerical side cannot judge them (kink = one-sided derivatives disagree, "
+                     "a kink or a tie; domain_edge, nonfinite; inaccurate, unreliable, "
+                     "low_precision = no trustworthy numerical value)")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -327,31 +334,53 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
                 atol: float | None = None, seed: int = 0,
                 mode: str = "directional") -> list[GradcheckReport]:
     """:func:`chainrule.testing.check_grads` with this module's numerical side: checks
-    ``f`` with :func:`gradcheck`, then (``order > 1``) its derivative functions ``jvp``
-    along a random ``v`` and ``vjp`` with a random ``u``, down to first order.
+    the first derivatives of ``f`` with :func:`gradcheck`, then (``order > 1``) those of
+    its derivative functions -- ``jvp`` along a random ``v`` and ``vjp`` with a random
+    ``u`` -- which are the second derivatives of ``f``, and so on.
 
-    Same signature as the original (``eps`` sets the first numerical step, default
-    automatic), plus ``mode``; raises ``AssertionError`` with a per-entry table on
-    failure, and returns the reports.
+    Orders are checked from the first up, and the first order that fails stops the check:
+    the ``AssertionError`` names it ("the first derivative of f is wrong"), says that the
+    orders below passed, and shows the per-entry table. Same signature as the original
+    (``eps`` sets the first numerical step, default automatic), plus ``mode``; returns the
+    reports (each with its ``order``).
 
     >>> import chainrule.numpy as cnp
-    >>> len(check_grads(cnp.tanh, (0.3,), order=2))
-    3
+    >>> [r.order for r in check_grads(cnp.tanh, (0.3,), order=2)]
+    [1, 2, 2]
     """
-    reports = [gradcheck(f, args, mode=mode, modes=modes, atol=atol, rtol=rtol, seed=seed,
-                         step=eps)]
-    if order <= 1:
-        return reports
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise ValueError(f"check_grads: order must be a positive integer, got {order!r}")
+    opts = {"mode": mode, "modes": modes, "atol": atol, "rtol": rtol, "step": eps}
+    return _check_order(f, args, order, 1, _name(f), _name(f), opts, seed)
+
+
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+
+
+def _check_order(f: Callable, args: Any, order: int, level: int, base: str, label: str,
+                 opts: dict, seed: int) -> list[GradcheckReport]:
+    """Check ``f`` (the ``level - 1``-th derivative of ``base``, described by ``label``),
+    then its derivative functions, up to ``order``."""
+    report = gradcheck(f, args, raise_on_failure=False, seed=seed, **opts)
+    report.name, report.order = label, level
+    if not report.ok:
+        nth = _ORDINALS.get(level, f"{level}th")
+        lower = "; the lower orders passed" if level > 1 else ""
+        raise AssertionError(f"check_grads: the {nth} derivative of {base} is wrong (checked "
+                             f"as the derivatives of {label}){lower}; higher orders were not "
+                             f"checked.\n" + report.table())
+    if level >= order:
+        return [report]
     p = _Problem(f, args)
     rng = np.random.default_rng(seed + 1)
     v = tuple(p.unflat(rng.standard_normal(p.x64.size), p.leaves))
     u = p.unflat_out(rng.standard_normal(sum(int(np.prod(s)) for s in p.out_shapes)))
     subs = []
-    if "fwd" in modes:
-        subs.append(lambda *a: jvp(f, a, v)[1])
-    if "rev" in modes:
-        subs.append(lambda *a: vjp(f, *a)[1](u))
-    for g in subs:
-        reports += check_grads(g, p.args, modes, order - 1, eps=eps, rtol=rtol, atol=atol,
-                               seed=seed + 2, mode=mode)
+    if "fwd" in opts["modes"]:
+        subs.append((lambda *a: jvp(f, a, v)[1], f"jvp of {label} along a random v"))
+    if "rev" in opts["modes"]:
+        subs.append((lambda *a: vjp(f, *a)[1](u), f"vjp of {label} with a random u"))
+    reports = [report]
+    for g, sub in subs:
+        reports += _check_order(g, p.args, order, level + 1, base, sub, opts, seed + 2)
     return reports
