@@ -95,11 +95,24 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
         order: check derivatives up to this order (derivatives of derivatives...).
         eps, rtol, atol: finite-difference step and tolerances on ``<u, J v>``.
     """
-    args = tuple(tree_map(_to64, tuple(args)))
+    prim = getattr(f, "__self__", None)  # prim.bind: the primitive's name
+    name = getattr(prim, "name", None) or getattr(f, "__name__", None) or repr(f)
+    _check_level(f, tuple(tree_map(_to64, tuple(args))), modes, order, 1, name,
+                 (eps, rtol, atol), seed)
+
+
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+
+
+def _check_level(f: Callable, args: tuple, modes: Sequence[str], order: int, level: int,
+                 name: str, tols: tuple, seed: int) -> None:
+    """Check the ``level``-th derivative of the original function (``f`` is its
+    ``level - 1``-th derivative along random directions), then the higher ones: a
+    failure names the lowest order that is wrong."""
+    eps, rtol, atol = tols
     rng = np.random.default_rng(seed)
     v = _random_like(args, rng)
-    out = f(*args)
-    u = _random_like(out, rng)
+    u = _random_like(f(*args), rng)
     scale = max(1.0, np.sqrt(_inner(u, u) * _inner(v, v)))
     numeric = _inner(u, numerical_jvp(f, args, v, eps))
     for mode in modes:
@@ -110,14 +123,16 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
         else:
             raise ValueError(f"check_grads: unknown mode {mode!r} (use 'fwd' or 'rev')")
         if not np.isclose(analytic, numeric, rtol=rtol, atol=atol * scale):
+            nth = _ORDINALS.get(level, f"{level}th")
+            lower = " (the lower orders passed)" if level > 1 else ""
             raise AssertionError(
-                f"{mode} derivative of {getattr(f, '__name__', f)} is wrong at order "
-                f"{order}: <u, J v> = {analytic!r} by AD but {numeric!r} by finite "
-                f"differences (difference {abs(analytic - numeric):.3g})")
-    if order > 1:
+                f"the {nth} derivative of {name} is wrong{lower}, in {mode} mode: "
+                f"<u, J v> = {analytic!r} by AD but {numeric!r} by finite differences "
+                f"(difference {abs(analytic - numeric):.3g}); higher orders were not checked")
+    if level < order:
         if "fwd" in modes:
-            check_grads(lambda *a: jvp(f, a, v)[1], args, modes, order - 1,
-                        eps=eps, rtol=rtol, atol=atol, seed=seed + 1)
+            _check_level(lambda *a: jvp(f, a, v)[1], args, modes, order, level + 1, name,
+                         tols, seed + 1)
         if "rev" in modes:
-            check_grads(lambda *a: vjp(f, *a)[1](u), args, modes, order - 1,
-                        eps=eps, rtol=rtol, atol=atol, seed=seed + 2)
+            _check_level(lambda *a: vjp(f, *a)[1](u), args, modes, order, level + 1, name,
+                         tols, seed + 2)
