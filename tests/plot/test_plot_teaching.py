@@ -235,3 +235,21 @@ def test_decision_boundary_is_the_smooth_half_probability_contour():
     axis_aligned = np.mean((np.abs(steps) < 1e-12).any(axis=1))
     assert axis_aligned < 0.05, "a staircase of pixels"
     assert f"{model.score(X, y):.1%}" in ax.get_title()
+
+
+def test_loss_curves_stay_linear_when_a_loss_is_negative():
+    r = minimize(lambda x: x**4 - 3 * x, 2.0, learning_rate=0.1, maxiter=20)
+    assert r.history.loss.min() < 0
+    ax = plot.loss_curves([r]).axes[0]
+    assert ax.get_yscale() == "linear"
+
+
+def test_curve_paths_draw_the_iterates_on_the_curve():
+    r = minimize(lambda x: x**4 - 3 * x, 2.0, learning_rate=0.1, maxiter=20)
+    ax = plot.curve_paths("x^4 - 3x", [r], labels=["gd"]).axes[0]
+    line = next(ln for ln in ax.get_lines() if ln.get_label().startswith("gd ("))
+    xs = np.asarray(r.history.params, dtype=float)
+    np.testing.assert_allclose(line.get_xdata(), xs)
+    np.testing.assert_allclose(line.get_ydata(), xs**4 - 3 * xs)
+    lo, hi = ax.get_xlim()
+    assert lo < xs.min() and xs.max() < hi

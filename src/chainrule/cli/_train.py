@@ -90,7 +90,10 @@ def figure_for(plot: Any, name: str, model: Any, X: np.ndarray, y: np.ndarray) -
     fig, ax = plt.subplots()
     ax.scatter(X[:, 0], y, s=15, label="data")
     xs = np.linspace(X[:, 0].min(), X[:, 0].max(), 2)[:, None]
-    ax.plot(xs[:, 0], model.predict(xs), color="C1", label="fitted line")
-    ax.set(xlabel="x", ylabel="y", title="linear regression")
+    w, b = float(np.ravel(model.coef_)[0]), float(model.intercept_)
+    ax.plot(xs[:, 0], model.predict(xs), color="C1", label=f"fitted line y = {w:.4g}x + {b:.4g}")
+    ax.set(xlabel="x", ylabel="y",
+           title=f"Linear regression on {len(y)} points (R^2 = {model.score(X, y):.4f})")
+    ax.grid(True, alpha=0.3)
     ax.legend()
     return fig

@@ -219,7 +219,8 @@ def cmd_optimize(a: argparse.Namespace) -> str:
 
 
 def _path_figure(plot: Any, e: Any, names: list[str], r: Any, label: str) -> Any:
-    """The path over the contours (two variables) or the loss per step (otherwise)."""
+    """The path over the contours (two variables), on the curve (one variable), or the
+    loss per step (when the path left the range of floating point)."""
     if len(names) == 2:
         path = np.array([np.asarray(p, dtype=float) for p in r.history.params])
         path = path[np.isfinite(path).all(axis=1)]
@@ -229,6 +230,8 @@ def _path_figure(plot: Any, e: Any, names: list[str], r: Any, label: str) -> Any
         if np.isfinite([*xlim, *ylim, xlim[1] - xlim[0], ylim[1] - ylim[0]]).all():
             return plot.contour_paths(e, xlim=xlim, ylim=ylim, histories=[r.history],
                                       labels=[label], variables=names)
+    if len(names) == 1 and np.isfinite(np.asarray(r.history.params, dtype=float)).any():
+        return plot.curve_paths(e, [r.history], labels=[label])
     return plot.loss_curves([r.history], labels=[label])
 
 

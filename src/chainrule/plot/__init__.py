@@ -20,7 +20,7 @@ from .calculus import (
 )
 from .contours import contour_paths, surface
 from .models import decision_boundary, kmeans_clusters
-from .optim import learning_rate_comparison, loss_curves
+from .optim import curve_paths, learning_rate_comparison, loss_curves
 
 
 def save(fig: Any, path: Any, *, dpi: int = 120) -> Path:
@@ -39,6 +39,7 @@ def save(fig: Any, path: Any, *, dpi: int = 120) -> Path:
 __all__ = [
     "contour_paths",
     "critical_points_plot",
+    "curve_paths",
     "decision_boundary",
     "error_curve_plot",
     "function_and_derivatives",

@@ -120,9 +120,11 @@ def taylor_polynomials(f: Any, at: float = 0.0, orders: Sequence[int] = (1, 2, 3
     fig, ax = new_axes(ax)
     c = sample(fn, xlim)
     _plot(ax, c, label=f"f = {fn.label}", linewidth=2.6, color="k")
-    for order in orders:
-        _plot(ax, sample(_taylor_fn(fn, float(at), int(order)), xlim), linestyle="--",
-              linewidth=1.5, label=f"order {int(order)}")
+    dashes = ["--", "-.", ":", (0, (6, 2, 1, 2, 1, 2))]
+    for i, order in enumerate(orders):       # coinciding polynomials stay distinguishable
+        _plot(ax, sample(_taylor_fn(fn, float(at), int(order)), xlim),
+              linestyle=dashes[i % len(dashes)], linewidth=2.4 - 0.3 * (i % 4),
+              label=f"order {int(order)}")
     ax.plot([at], [float(fn(float(at)))], "o", color="k", zorder=5, label="_nolegend_")
     _set_ylim(ax, [c])
     finish_axes(ax, f"Taylor polynomials of {fn.label} about {fn.names[0]} = {float(at):g}",

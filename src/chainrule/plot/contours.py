@@ -59,7 +59,9 @@ def path_label(item: Any, i: int) -> str:
 def _colorbar(fig: Any, ax: Any, cs: Any, fn: PlotFunction, norm: Any) -> None:
     label = f"f({', '.join(fn.names)})"
     if norm is None:
-        fig.colorbar(cs, ax=ax, label=label)
+        from matplotlib.ticker import MaxNLocator
+
+        fig.colorbar(cs, ax=ax, label=label, ticks=MaxNLocator(8))
         return
     decades = np.arange(np.ceil(np.log10(norm.vmin)), np.floor(np.log10(norm.vmax)) + 1)
     cbar = fig.colorbar(cs, ax=ax, label=label + " (log-spaced levels)",
@@ -174,7 +176,8 @@ def contour_paths(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float]
             if on]
     title = f"Contours of f = {fn.label}"
     if what:
-        title += ("\n" if len(title) > 40 else " ") + "with " + " and ".join(what)
+        more = "with " + " and ".join(what)
+        title += ("\n" if len(title) + len(more) > 55 else " ") + more
     ax.set_title(title)
     ax.set_xlabel(fn.names[0])
     ax.set_ylabel(fn.names[1])

@@ -16,7 +16,7 @@ def _check_2d(X: Any) -> np.ndarray:
     return X
 
 
-def _limits(X: np.ndarray, margin: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+def _limits(X: np.ndarray, margin: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = np.where(hi > lo, hi - lo, 1.0)
     return lo - margin * span, hi + margin * span
@@ -88,8 +88,8 @@ def decision_boundary(model: Any, X: Any, y: Any, resolution: int = 300, *,
     for c in classes:
         mask = y == c
         if mask.any():
-            ax.scatter(X[mask, 0], X[mask, 1], color=colors[index[c]], edgecolor="k", s=30,
-                       label=f"class {c}")
+            ax.scatter(X[mask, 0], X[mask, 1], color=colors[index[c]], edgecolor="k",
+                       s=30 if len(X) > 20 else 60, zorder=3, label=f"class {c}")
     score = ""
     if hasattr(model, "score"):
         try:
@@ -101,7 +101,7 @@ def decision_boundary(model: Any, X: Any, y: Any, resolution: int = 300, *,
     ax.set_ylabel("feature 2")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
-    legend_if_many(ax, loc="best", fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, borderaxespad=0)
     return fig
 
 

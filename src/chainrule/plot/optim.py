@@ -15,7 +15,8 @@ import numpy as np
 from ._common import finite, legend_if_many, new_axes, pyplot
 from .contours import path_label
 
-__all__ = ["learning_rate_comparison", "learning_rate_verdicts", "loss_curves"]
+__all__ = ["curve_paths", "learning_rate_comparison", "learning_rate_verdicts",
+           "loss_curves"]
 
 STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ("-", "v"), ("--", "P")]
 
@@ -54,10 +55,11 @@ def loss_curves(histories: Any, labels: Sequence[str] | None = None, log: bool =
     fig, ax = new_axes(ax)
     labels = list(labels) if labels is not None else [
         _default_label(h, i) for i, h in enumerate(histories)]
-    any_positive = False
+    any_positive = True       # log scale only if every finite loss is positive
     for i, (h, lab) in enumerate(zip(histories, labels)):
         loss = _losses(h)
-        any_positive |= bool(np.any(np.isfinite(loss) & (loss > 0)))
+        finite_loss = loss[np.isfinite(loss)]
+        any_positive &= bool(finite_loss.size and np.all(finite_loss > 0))
         style = _style(i) if len(loss) <= 60 else {**_style(i), "marker": None}
         ax.plot(np.arange(len(loss)), finite(loss), label=lab, **style)
     if log and any_positive:
@@ -161,4 +163,45 @@ def learning_rate_comparison(f: Any, x0: Any, rates: Sequence[float] = (0.01, 0.
         ax_x.set_ylabel("x" if np.size(x0) == 1 else "first coordinate of x")
         ax_x.grid(True, alpha=0.3)
         legend_if_many(ax_x, fontsize=8)
+    return fig
+
+
+def curve_paths(f: Any, histories: Sequence[Any], labels: Sequence[str] | None = None,
+                xlim: Sequence[float] | None = None, *, ax: Any = None) -> Any:
+    """Optimizer runs on a function of one variable: f, and each run's iterates
+    ``(x_k, f(x_k))`` joined in order, so the steps are seen walking down the curve.
+
+    ``xlim`` defaults to the range of the iterates, widened by a fifth."""
+    from ._curves import robust_limits, sample
+    from ._function import as_function
+
+    fn = as_function(f, 1)
+    paths = []
+    for h in histories:
+        h = h.history if hasattr(h, "history") else h
+        xs = np.array([float(np.ravel(np.asarray(p, dtype=float))[0]) for p in h.params])
+        paths.append(xs[np.isfinite(xs)])
+    if xlim is None:
+        every = np.concatenate(paths) if paths else np.array([-3.0, 3.0])
+        lo, hi = float(every.min()), float(every.max())
+        pad = max(0.2 * (hi - lo), 1e-3 * max(abs(lo), abs(hi), 1.0))
+        xlim = (lo - pad, hi + pad)
+    fig, ax = new_axes(ax)
+    c = sample(fn, xlim)
+    ax.plot(c.x, c.y, color="k", linewidth=2.2, label=f"f = {fn.label}")
+    labels = list(labels) if labels is not None else [
+        path_label(h, i) for i, h in enumerate(histories)]
+    for i, (xs, lab) in enumerate(zip(paths, labels)):
+        ax.plot(xs, fn(xs), label=f"{lab} ({len(xs) - 1} steps)", zorder=4,
+                **{**_style(i), "marker": _style(i)["marker"] if len(xs) <= 80 else None})
+        ax.plot(xs[-1:], fn(xs[-1:]), "*", markersize=13, markeredgecolor="k", zorder=5,
+                color=ax.get_lines()[-1].get_color(), label="_nolegend_")
+    limits = robust_limits([c])
+    if limits is not None:
+        ax.set_ylim(*limits)
+    ax.set_title(f"Optimizer steps on f = {fn.label}")
+    ax.set_xlabel(fn.names[0])
+    ax.set_ylabel("f")
+    ax.grid(True, alpha=0.3)
+    legend_if_many(ax, fontsize=8)
     return fig
