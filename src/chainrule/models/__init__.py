@@ -2,7 +2,9 @@
 
 ``fit(X, y)`` returns the model; ``predict``, ``score`` (R² for regressors, accuracy for
 classifiers), ``get_params`` / ``set_params``; fitted attributes end in ``_``, among them
-``loss_history_`` (the training loss per iteration or epoch) and ``n_iter_``.
+``loss_history_`` (the training loss per iteration or epoch) and ``n_iter_``. With
+scikit-learn installed they are genuine scikit-learn estimators (``clone``, ``Pipeline``,
+``GridSearchCV``, ``cross_val_score``); scikit-learn stays optional.
 
 >>> import numpy as np
 >>> from chainrule.models import LinearRegression
@@ -11,7 +13,8 @@ classifiers), ``get_params`` / ``set_params``; fitted attributes end in ``_``, a
 array([240.])
 """
 
-from ._base import NotFittedError
+from ..optim.diagnostics import DivergenceError
+from ._compat import HAVE_SKLEARN, ConvergenceWarning, DataConversionWarning, NotFittedError
 from .cluster import (
     KMeans,
     kmeans_newton_step,
@@ -25,6 +28,7 @@ from .neural import MLPClassifier, MLPRegressor
 
 __all__ = [
     "KMeans", "LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor",
-    "NotFittedError", "kmeans_newton_step", "kmeans_objective", "kmeans_objective_gradient",
+    "NotFittedError", "ConvergenceWarning", "DataConversionWarning", "DivergenceError",
+    "HAVE_SKLEARN", "kmeans_newton_step", "kmeans_objective", "kmeans_objective_gradient",
     "kmeans_plusplus", "log_loss",
 ]

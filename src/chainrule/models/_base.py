@@ -1,171 +1,148 @@
-"""What every model shares: parameters, input checks, scores and optimizer look-up.
+"""What every model shares: parameters and their checks, scores, optimizer look-up and
+the divergence diagnostics of :func:`chainrule.optim.minimize`.
 
 The conventions are scikit-learn's: constructor arguments are the parameters
-(``get_params`` / ``set_params``), ``fit`` returns ``self``, fitted attributes end in ``_``,
-and bad input raises ``ValueError`` with the offending shapes in the message.
+(``get_params`` / ``set_params``), the constructor only stores them and ``fit`` checks
+them (every parameter has a check in ``_parameter_checks``; a bad value raises
+``InvalidParameterError``, a ``ValueError``, naming the parameter and its range), ``fit``
+returns ``self``, fitted attributes end in ``_``. With scikit-learn installed the models
+are genuine scikit-learn estimators (:mod:`chainrule.models._compat`).
 
->>> import numpy as np
->>> X, y = check_X_y([[1.0, 2.0], [3.0, 4.0]], [0.0, 1.0])
->>> X.shape, y.shape
-((2, 2), (2,))
->>> check_X_y([[1.0], [2.0]], [1.0, 2.0, 3.0])
+A fit whose loss diverges raises :class:`~chainrule.optim.DivergenceError`; one that
+reaches ``max_iter`` before converging warns with :class:`ConvergenceWarning`.
+
+>>> from chainrule.models import LinearRegression
+>>> LinearRegression(max_iter=-1, method="gd").fit([[0.0], [1.0]], [0.0, 1.0])
 Traceback (most recent call last):
 ...
-ValueError: X and y have inconsistent numbers of samples: X has shape (2, 1), y has shape (3,)
+chainrule.optim.validate.InvalidParameterError: LinearRegression: max_iter must be an \
+integer >= 1, got -1
 """
 
 from __future__ import annotations
 
-import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..core import tree_map
+from ..optim.diagnostics import DivergenceError
+from ..optim.validate import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_learning_rate,
+    check_nonnegative,
+    check_positive,
+    check_random_state,
+)
+from ._compat import (
+    HAVE_SKLEARN,
+    ClassifierBase,
+    ConvergenceWarning,
+    Estimator,
+    NotFittedError,
+    RegressorBase,
+)
+from ._validation import check_X, check_y
 
-__all__ = ["BaseModel", "NotFittedError", "check_X", "check_X_y", "resolve_optimizer"]
+__all__ = ["BaseModel", "NotFittedError", "ConvergenceWarning", "minimize_flat",
+           "resolve_optimizer", "RegressorMixin", "ClassifierMixin", "encode_labels",
+           "choice", "positive", "optional_positive", "nonnegative", "integer", "boolean",
+           "random_state", "learning_rate"]
 
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a model is used before ``fit`` (as scikit-learn's, it subclasses both
-    ``ValueError`` and ``AttributeError``)."""
-
-
-def _finite(a: np.ndarray, name: str) -> None:
-    if not np.all(np.isfinite(a)):
-        bad = "NaN" if np.isnan(a).any() else "infinity"
-        raise ValueError(f"Input {name} contains {bad}; every value must be finite.")
-
-
-def check_X(X: Any, name: str = "X") -> np.ndarray:
-    """``X`` as a finite, non-empty 2-D float64 array, or a ``ValueError`` saying why not."""
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} could not be read as a numeric array: {exc}") from None
-    if arr.ndim != 2:
-        hint = (" Reshape your data with X.reshape(-1, 1) if it has a single feature or "
-                "X.reshape(1, -1) if it is a single sample.") if arr.ndim == 1 else ""
-        raise ValueError(f"Expected a 2D array for {name}, got a {arr.ndim}D array of shape "
-                         f"{arr.shape}.{hint}")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} of shape {arr.shape} is empty: at least one sample and one "
-                         "feature are required.")
-    _finite(arr, name)
-    return arr
+Check = Callable[[Any, str, str], Any]
 
 
-def check_y(y: Any, numeric: bool = True, multi_output: bool = False) -> np.ndarray:
-    """``y`` as a 1-D array (a column vector is raveled); 2-D only with ``multi_output``."""
-    arr = np.asarray(y)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr.ravel()
-    if arr.ndim != 1 and not (multi_output and arr.ndim == 2):
-        raise ValueError(f"y should be a 1D array, got an array of shape {arr.shape}")
-    if numeric:
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"y could not be read as numbers: {exc}") from None
-        _finite(arr, "y")
-    elif arr.dtype.kind == "f":
-        _finite(arr, "y")
-    return arr
+def choice(*options: Any) -> Check:
+    """A check that the value is one of ``options``."""
+    return lambda v, name, where: check_choice(v, name, where, options)
 
 
-def check_X_y(X: Any, y: Any, numeric_y: bool = True,
-              multi_output: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Checked ``X`` (2-D) and ``y`` with the same number of samples."""
-    Xa = check_X(X)
-    ya = check_y(y, numeric_y, multi_output)
-    if Xa.shape[0] != ya.shape[0]:
-        raise ValueError("X and y have inconsistent numbers of samples: X has shape "
-                         f"{Xa.shape}, y has shape {ya.shape}")
-    return Xa, ya
+def integer(minimum: int) -> Check:
+    """A check that the value is an integer >= ``minimum``."""
+    return lambda v, name, where: check_int(v, name, where, minimum)
+
+
+positive, nonnegative, boolean = check_positive, check_nonnegative, check_bool
+
+
+def optional_positive(v: Any, name: str, where: str) -> Any:
+    """``None`` or a finite number > 0."""
+    return v if v is None else check_positive(v, name, where)
+
+random_state, learning_rate = check_random_state, check_learning_rate
 
 
 def minimize_flat(objective: Callable, theta0: np.ndarray, method: str, max_iter: int,
                   tol: float, learning_rate: float | None = None,
-                  hess: Callable | None = None) -> Any:
+                  hess: Callable | None = None, who: str = "fit") -> Any:
     """Minimize ``objective`` over a flat parameter vector with
-    :func:`chainrule.optim.minimize` (``gd``, ``newton`` or ``lbfgs``; stops when the
-    gradient norm is at most ``tol``); a run that diverges raises ``FloatingPointError``."""
+    :func:`chainrule.optim.minimize`. A run that diverges or oscillates raises
+    :class:`~chainrule.optim.DivergenceError`; one that reaches ``max_iter`` without
+    converging warns with :class:`ConvergenceWarning`."""
     from ..optim import minimize
 
     options = {} if hess is None else {"hess": hess}
     res = minimize(objective, theta0, method=method, learning_rate=learning_rate,
                    maxiter=max_iter, gtol=tol, **options)
-    if not res.success and res.message.startswith(("diverged", "oscillating")):
-        raise FloatingPointError(f"{method} did not converge: {res.message}. Lower the "
-                                 f"learning_rate (now {learning_rate}).")
+    if not res.success and res.message.startswith(("diverged", "oscillating", "f(x0)",
+                                                   "the gradient norm is")):
+        rate = "" if learning_rate is None else \
+            f" Lower the learning_rate (now {learning_rate})."
+        raise DivergenceError(f"{who}: {method} did not converge: {res.message}.{rate} If the "
+                              "data has very large values, scale it first.")
+    if not res.success:
+        warnings.warn(f"{who}: {method} stopped before converging: {res.message}. Increase "
+                      "max_iter, or scale the data.", ConvergenceWarning, stacklevel=3)
     return res
 
 
-def resolve_optimizer(optimizer: Any, learning_rate: float) -> Any:
+def resolve_optimizer(optimizer: Any, rate: float, who: str) -> Any:
     """A ``GradientTransformation``: given one (anything with ``init`` and ``update``), or
-    a name from :mod:`chainrule.optim` (``"sgd"``, ``"adam"``...) built with
-    ``learning_rate``."""
-    if hasattr(optimizer, "init") and hasattr(optimizer, "update"):
+    a name among ``OPTIMIZERS`` built with the learning rate ``rate``."""
+    if callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "update",
+                                                                       None)):
         return optimizer
-    if not isinstance(optimizer, str):
-        raise ValueError(f"optimizer must be a name such as 'adam' or a GradientTransformation "
-                         f"(with init and update), got {optimizer!r}")
-    try:
-        from .. import optim
-    except ImportError as exc:  # pragma: no cover - only before chainrule.optim exists
-        raise ImportError(f"optimizer={optimizer!r} needs chainrule.optim; pass a "
-                          "GradientTransformation instead") from exc
-    factory = getattr(optim, optimizer, None)
-    if factory is None or not callable(factory):
-        raise ValueError(f"unknown optimizer {optimizer!r}: chainrule.optim has no such "
-                         "optimizer")
-    return factory(learning_rate=learning_rate)
+    from .. import optim
+
+    check_choice(optimizer, "optimizer", who, OPTIMIZERS)
+    return getattr(optim, optimizer)(learning_rate=rate)
 
 
-def apply_updates(params: Any, updates: Any) -> Any:
-    """``params + updates`` leafwise: chainrule.optim's ``apply_updates`` when present."""
-    try:
-        from ..optim import apply_updates as optim_apply
-    except ImportError:  # pragma: no cover - only before chainrule.optim exists
-        return tree_map(lambda p, u: p + u, params, updates)
-    return optim_apply(params, updates)
+class BaseModel(Estimator):
+    """Checked parameters and fitted-state checks (``get_params``, ``set_params`` and
+    ``repr`` come from scikit-learn's ``BaseEstimator`` or its stand-in)."""
 
+    #: For each constructor parameter, the check of its value (see the module doc).
+    _parameter_checks: dict[str, Check] = {}
+    #: Whether ``y`` may be 2-D (several targets).
+    _supports_multi_output = False
 
-class BaseModel:
-    """Parameters from the constructor's signature, ``repr``, and fitted-state checks."""
+    if HAVE_SKLEARN:
+        def __sklearn_tags__(self) -> Any:
+            """scikit-learn's tags, with multi-output support where the model has it."""
+            tags = super().__sklearn_tags__()
+            tags.target_tags.multi_output = self._supports_multi_output
+            return tags
 
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values()
-                if p.name != "self" and p.kind is not p.VAR_KEYWORD]
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor arguments and their current values."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: Any) -> BaseModel:
-        """Set constructor arguments by name; returns ``self``."""
-        valid = self._param_names()
-        for key, value in params.items():
-            if key not in valid:
-                raise ValueError(f"Invalid parameter {key!r} for {type(self).__name__}; "
-                                 f"valid parameters are {valid}")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        sig = inspect.signature(type(self).__init__)
-        args = [f"{k}={v!r}" for k, v in self.get_params().items()
-                if sig.parameters[k].default is inspect.Parameter.empty
-                or not _same(v, sig.parameters[k].default)]
-        return f"{type(self).__name__}({', '.join(args)})"
+    def _validate_params(self) -> None:
+        """Check every constructor parameter; a parameter without a check is a bug."""
+        where = type(self).__name__
+        for name in self._get_param_names():
+            check = self._parameter_checks.get(name)
+            if check is None:
+                raise TypeError(f"{where}: parameter {name!r} has no check")
+            check(getattr(self, name), name, where)
 
     def _check_fitted(self, attribute: str) -> None:
         if not hasattr(self, attribute):
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. "
-                                 "Call 'fit' with appropriate arguments before using it.")
+                                 "Call 'fit' with appropriate arguments before using this "
+                                 "estimator.")
 
     def _check_predict_X(self, X: Any, attribute: str) -> np.ndarray:
         self._check_fitted(attribute)
@@ -177,33 +154,30 @@ class BaseModel:
         return Xa
 
 
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return a is b
-
-
-class RegressorMixin:
+class RegressorMixin(*RegressorBase):
     """``score``: the coefficient of determination R² of ``predict(X)``."""
 
-    def score(self, X: Any, y: Any) -> float:
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """R² = 1 - SS_res / SS_tot (averaged over outputs for several targets)."""
+        if sample_weight is not None:
+            raise ValueError("score: sample_weight is not supported")
         pred = np.asarray(self.predict(X), dtype=np.float64)
         yt = check_y(y, multi_output=True).reshape(pred.shape)
-        ss_res = ((yt - pred) ** 2).sum(axis=0)
-        ss_tot = ((yt - yt.mean(axis=0)) ** 2).sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            ss_res = ((yt - pred) ** 2).sum(axis=0)
+            ss_tot = ((yt - yt.mean(axis=0)) ** 2).sum(axis=0)
             r2 = np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1),
                           np.where(ss_res > 0, 0.0, 1.0))
         return float(np.mean(r2))
 
 
-class ClassifierMixin:
+class ClassifierMixin(*ClassifierBase):
     """``score``: the accuracy of ``predict(X)``."""
 
-    def score(self, X: Any, y: Any) -> float:
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """The fraction of samples whose predicted label equals ``y``."""
+        if sample_weight is not None:
+            raise ValueError("score: sample_weight is not supported")
         yt = check_y(y, numeric=False)
         return float(np.mean(self.predict(X) == yt))
 

@@ -25,7 +25,10 @@ import numpy as np
 
 from .. import numpy as cnp
 from .._api import grad
-from ._base import BaseModel, check_X
+from ..optim.validate import InvalidParameterError
+from ._base import BaseModel, choice, integer, nonnegative, random_state
+from ._compat import ClusterBase
+from ._validation import check_X
 
 __all__ = ["KMeans", "kmeans_objective", "kmeans_objective_gradient", "kmeans_newton_step",
            "kmeans_plusplus"]
@@ -56,6 +59,14 @@ def kmeans_newton_step(X: np.ndarray, centers: np.ndarray, labels: np.ndarray) -
     return centers - g / safe[:, None]
 
 
+def _scale(*arrays: np.ndarray) -> float:
+    """A power of two near the largest magnitude in ``arrays`` (1 if all are zero):
+    dividing by it is exact and keeps squared distances from overflowing (data near
+    1e300) or underflowing (near 1e-300)."""
+    big = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrays)
+    return float(np.ldexp(1.0, np.frexp(big)[1])) if 0 < big < np.inf else 1.0
+
+
 def _sq_distances(X: np.ndarray, centers: np.ndarray, x_sq: np.ndarray) -> np.ndarray:
     d = x_sq[:, None] - 2.0 * (X @ centers.T) + (centers * centers).sum(axis=1)[None, :]
     return np.maximum(d, 0.0)
@@ -64,24 +75,25 @@ def _sq_distances(X: np.ndarray, centers: np.ndarray, x_sq: np.ndarray) -> np.nd
 def kmeans_plusplus(X: np.ndarray, n_clusters: int, rng: np.random.Generator) -> np.ndarray:
     """k-means++ seeding (greedy, with ``2 + log k`` candidates per centre, as
     scikit-learn): each new centre is drawn with probability proportional to the squared
-    distance to the nearest centre chosen so far."""
+    distance to the nearest centre chosen so far. The centres are rows of ``X``."""
+    Xs = X / _scale(X)
     n = len(X)
-    x_sq = (X * X).sum(axis=1)
+    x_sq = (Xs * Xs).sum(axis=1)
     trials = 2 + int(np.log(n_clusters))
-    centers = [X[rng.integers(n)]]
-    closest = _sq_distances(X, np.array(centers), x_sq)[:, 0]
+    chosen = [int(rng.integers(n))]
+    closest = _sq_distances(Xs, Xs[chosen], x_sq)[:, 0]
     for _ in range(1, n_clusters):
         total = closest.sum()
         if total <= 0:  # every point already is a centre
-            centers.append(X[rng.integers(n)])
+            chosen.append(int(rng.integers(n)))
             continue
         cand = np.searchsorted(np.cumsum(closest), rng.uniform(0, total, trials))
         cand = np.minimum(cand, n - 1)
-        d = np.minimum(closest[None, :], _sq_distances(X, X[cand], x_sq).T)
+        d = np.minimum(closest[None, :], _sq_distances(Xs, Xs[cand], x_sq).T)
         best = int(np.argmin(d.sum(axis=1)))
-        centers.append(X[cand[best]])
+        chosen.append(int(cand[best]))
         closest = d[best]
-    return np.array(centers)
+    return X[chosen].copy()
 
 
 def _update_centers(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
@@ -118,7 +130,7 @@ def _lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int, tol: float) -> tup
     return centers, labels, inertia, n_iter, history
 
 
-class KMeans(BaseModel):
+class KMeans(*ClusterBase, BaseModel):
     """K-means clustering by Lloyd's algorithm.
 
     Args:
@@ -134,7 +146,16 @@ class KMeans(BaseModel):
     Fitted attributes: ``cluster_centers_``, ``labels_``, ``inertia_`` (the within-cluster
     sum of squares), ``n_iter_``, ``loss_history_`` (inertia per iteration of the best
     run), ``n_features_in_``.
+
+    The data is divided by its largest magnitude before any distance is computed, so
+    data near 1e300 or 1e-300 clusters like data near 1; ``inertia_`` is then ``inf``
+    only when the true sum of squares exceeds float64's range.
     """
+
+    _parameter_checks = {"n_clusters": integer(1), "init": lambda v, n, w: _check_init(v),
+                         "n_init": lambda v, n, w: v if v == "auto" else
+                         integer(1)(v, n, w), "max_iter": integer(1), "tol": nonnegative,
+                         "random_state": random_state}
 
     def __init__(self, n_clusters: int = 8, init: Any = "k-means++", n_init: Any = "auto",
                  max_iter: int = 300, tol: float = 1e-4, random_state: int | None = 0):
@@ -145,39 +166,40 @@ class KMeans(BaseModel):
         self.tol = tol
         self.random_state = random_state
 
-    def _initial(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _initial(self, X: np.ndarray, rng: np.random.Generator, scale: float) -> np.ndarray:
         if isinstance(self.init, str):
             if self.init == "k-means++":
                 return kmeans_plusplus(X, self.n_clusters, rng)
-            if self.init == "random":
-                return X[rng.choice(len(X), self.n_clusters, replace=False)].copy()
-            raise ValueError(f"init must be 'k-means++', 'random' or an array, got "
-                             f"{self.init!r}")
+            return X[rng.choice(len(X), self.n_clusters, replace=False)].copy()
         centers = check_X(self.init, "init")
         if centers.shape != (self.n_clusters, X.shape[1]):
             raise ValueError(f"init has shape {centers.shape}, expected "
                              f"{(self.n_clusters, X.shape[1])} (n_clusters, n_features)")
-        return centers.copy()
+        return centers / scale
 
     def fit(self, X: Any, y: Any = None) -> KMeans:
         """Cluster ``X`` (n_samples, n_features); ``y`` is ignored. Returns self."""
+        self._validate_params()
         X = check_X(X)
-        if not (isinstance(self.n_clusters, (int, np.integer)) and
-                1 <= self.n_clusters <= len(X)):
-            raise ValueError(f"n_clusters={self.n_clusters!r} must be an integer between 1 "
-                             f"and n_samples={len(X)} (X has shape {X.shape})")
+        if self.n_clusters > len(X):
+            raise ValueError(f"n_samples={len(X)} should be >= n_clusters="
+                             f"{self.n_clusters} (X has shape {X.shape})")
         n_init = self.n_init
         if n_init == "auto":
             n_init = 10 if isinstance(self.init, str) and self.init == "random" else 1
         rng = np.random.default_rng(self.random_state)
-        tol = self.tol * float(np.mean(X.var(axis=0)))
+        scale = _scale(X)
+        Xs = X / scale
+        tol = self.tol * float(np.mean(Xs.var(axis=0)))
         best = None
         for _ in range(int(n_init)):
-            run = _lloyd(X, self._initial(X, rng), self.max_iter, tol)
+            run = _lloyd(Xs, self._initial(Xs, rng, scale), self.max_iter, tol)
             if best is None or run[2] < best[2]:
                 best = run
-        (self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_,
-         self.loss_history_) = best
+        centers, self.labels_, inertia, self.n_iter_, history = best
+        self.cluster_centers_ = centers * scale
+        self.inertia_ = inertia * scale * scale  # Python floats: inf, never an error
+        self.loss_history_ = [v * scale * scale for v in history]
         self.n_features_in_ = X.shape[1]
         return self
 
@@ -185,16 +207,39 @@ class KMeans(BaseModel):
         """``fit(X).labels_``."""
         return self.fit(X).labels_
 
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """``fit(X).transform(X)``."""
+        return self.fit(X).transform(X)
+
+    def _scaled(self, X: Any) -> tuple[np.ndarray, np.ndarray, float]:
+        X = self._check_predict_X(X, "cluster_centers_")
+        scale = _scale(X, self.cluster_centers_)
+        return X / scale, self.cluster_centers_ / scale, scale
+
     def transform(self, X: Any) -> np.ndarray:
         """Euclidean distances from each sample to each centre, ``(n, n_clusters)``."""
-        X = self._check_predict_X(X, "cluster_centers_")
-        return np.sqrt(_sq_distances(X, self.cluster_centers_, (X * X).sum(axis=1)))
+        Xs, Cs, scale = self._scaled(X)
+        return np.sqrt(_sq_distances(Xs, Cs, (Xs * Xs).sum(axis=1))) * scale
 
     def predict(self, X: Any) -> np.ndarray:
         """The index of the nearest centre for each sample."""
-        return self.transform(X).argmin(axis=1)
+        Xs, Cs, _ = self._scaled(X)
+        return _sq_distances(Xs, Cs, (Xs * Xs).sum(axis=1)).argmin(axis=1)
 
-    def score(self, X: Any, y: Any = None) -> float:
+    def score(self, X: Any, y: Any = None, sample_weight: Any = None) -> float:
         """Minus the within-cluster sum of squares of ``X`` (higher is better)."""
-        X = self._check_predict_X(X, "cluster_centers_")
-        return -float(((X - self.cluster_centers_[self.predict(X)]) ** 2).sum())
+        if sample_weight is not None:
+            raise ValueError("score: sample_weight is not supported")
+        Xs, Cs, scale = self._scaled(X)
+        labels = _sq_distances(Xs, Cs, (Xs * Xs).sum(axis=1)).argmin(axis=1)
+        return -float(((Xs - Cs[labels]) ** 2).sum()) * scale * scale
+
+
+def _check_init(init: Any) -> Any:
+    if isinstance(init, str):
+        return choice("k-means++", "random")(init, "init", "KMeans")
+    try:
+        return check_X(init, "init")
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"KMeans: init must be 'k-means++', 'random' or a "
+                                    f"finite 2-D array of centres: {exc}") from None

@@ -24,7 +24,17 @@ from typing import Any
 import numpy as np
 
 from .. import numpy as cnp
-from ._base import BaseModel, RegressorMixin, check_X_y, minimize_flat
+from ._base import (
+    BaseModel,
+    RegressorMixin,
+    boolean,
+    choice,
+    integer,
+    minimize_flat,
+    nonnegative,
+    optional_positive,
+)
+from ._validation import check_X_y
 
 __all__ = ["LinearRegression"]
 
@@ -38,17 +48,39 @@ def _mse(theta: Any, Xa: np.ndarray, Y: np.ndarray) -> Any:
     return cnp.mean(r * r)
 
 
-def _scales(X: np.ndarray, Y: np.ndarray, fit_intercept: bool) -> tuple:
-    """Offsets and scales that standardize X and Y (no centering without an intercept)."""
-    if fit_intercept:
-        mx, my = X.mean(axis=0), Y.mean(axis=0)
-        sx, sy = X.std(axis=0), Y.std(axis=0)
-    else:
-        mx, my = np.zeros(X.shape[1]), np.zeros(Y.shape[1])
-        sx, sy = np.sqrt((X * X).mean(axis=0)), np.sqrt((Y * Y).mean(axis=0))
-    sx = np.where(sx > 0, sx, 1.0)
-    sy = np.where(sy > 0, sy, 1.0)
-    return mx, my, sx, sy
+def _power_of_two(m: np.ndarray) -> np.ndarray:
+    """A power of two near each (positive) entry, 1 for zeros: dividing by it is exact."""
+    return np.where(m > 0, np.ldexp(1.0, np.frexp(m)[1]), 1.0)
+
+
+def _column_scale(A: np.ndarray) -> np.ndarray:
+    """A power of two near the largest magnitude of each column."""
+    return _power_of_two(np.max(np.abs(A), axis=0))
+
+
+def _standardize(A: np.ndarray, center: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(Z, offset, scale)`` with ``Z = (A - offset) / scale`` computed without overflow:
+    each column is divided by its largest magnitude before any sum or square (so data
+    near 1e300 or 1e-300 standardizes like data near 1)."""
+    m = _column_scale(A)
+    B = A / m
+    mu = B.mean(axis=0) if center else np.zeros(A.shape[1])
+    sd = B.std(axis=0) if center else np.sqrt((B * B).mean(axis=0))
+    sd = np.where(sd > 0, sd, 1.0)
+    return (B - mu) / sd, mu * m, sd * m
+
+
+def _curvature(Z: np.ndarray) -> float:
+    """The largest eigenvalue of the Hessian ``2 Z^T Z / n`` of the MSE (at least 1e-12)."""
+    gram = Z.T @ Z / len(Z)
+    return max(2.0 * float(np.linalg.eigvalsh(gram)[-1]), 1e-12)
+
+
+def _check_finite(W: np.ndarray, b: np.ndarray) -> None:
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+        raise ValueError("LinearRegression: the coefficients in the units of X and y do not "
+                         "fit in float64 (the scales of X and y differ too much); rescale "
+                         "X or y")
 
 
 class LinearRegression(RegressorMixin, BaseModel):
@@ -58,9 +90,12 @@ class LinearRegression(RegressorMixin, BaseModel):
         method: ``"closed_form"`` (``np.linalg.lstsq``), ``"gd"`` (gradient descent on
             the MSE, gradient by chainrule) or ``"newton"`` (Newton's method, gradient
             and Hessian by chainrule).
-        learning_rate: the step of gradient descent (on standardized data).
+        learning_rate: the step of gradient descent (on standardized data); ``None``
+            takes ``1/L``, with ``L`` the largest eigenvalue of the MSE's Hessian, the
+            step its curvature allows (one step suffices for a single feature).
         max_iter: the most iterations of ``"gd"`` / ``"newton"``.
-        tol: stop when every entry of the gradient (standardized data) is at most this.
+        tol: ``gtol`` of :func:`chainrule.optim.minimize` on the standardized data
+            (its scale-aware gradient criterion).
         fit_intercept: whether to fit ``intercept_`` (else it is 0).
 
     Fitted attributes: ``coef_`` (shape ``(n_features,)``, or ``(n_targets, n_features)``
@@ -69,7 +104,13 @@ class LinearRegression(RegressorMixin, BaseModel):
     closed form).
     """
 
-    def __init__(self, method: str = "closed_form", learning_rate: float = 0.01,
+    _supports_multi_output = True
+    _parameter_checks = {"method": choice(*_METHODS),
+                         "learning_rate": optional_positive,
+                         "max_iter": integer(1), "tol": nonnegative,
+                         "fit_intercept": boolean}
+
+    def __init__(self, method: str = "closed_form", learning_rate: float | None = None,
                  max_iter: int = 1000, tol: float = 1e-10, fit_intercept: bool = True):
         self.method = method
         self.learning_rate = learning_rate
@@ -79,37 +120,47 @@ class LinearRegression(RegressorMixin, BaseModel):
 
     def fit(self, X: Any, y: Any) -> LinearRegression:
         """Fit the coefficients to ``X`` (n_samples, n_features) and ``y``; returns self."""
-        if self.method not in _METHODS:
-            raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
-        X, y = check_X_y(X, y, multi_output=True)
+        self._validate_params()
+        X, y = check_X_y(X, y, multi_output=True, who="LinearRegression")
         Y = y.reshape(len(y), -1)
-        if self.method == "closed_form":
-            W, b = self._closed_form(X, Y)
-            self.n_iter_ = 0
-            self.loss_history_ = [float(np.mean((X @ W + b - Y) ** 2))]
-        else:
-            W, b = self._iterative(X, Y)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            if self.method == "closed_form":
+                W, b = self._closed_form(X, Y)
+            else:
+                W, b = self._iterative(X, Y)
+            _check_finite(W, b)
         self.n_features_in_ = X.shape[1]
         self.coef_ = W[:, 0] if y.ndim == 1 else W.T
         self.intercept_ = float(b[0]) if y.ndim == 1 else b
         return self
 
     def _closed_form(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        mx = X.mean(axis=0) if self.fit_intercept else np.zeros(X.shape[1])
-        my = Y.mean(axis=0) if self.fit_intercept else np.zeros(Y.shape[1])
-        W = np.linalg.lstsq(X - mx, Y - my, rcond=None)[0]
-        return W, my - mx @ W
+        """``np.linalg.lstsq`` on the centred data, each side divided by one overall
+        scale (the same minimum-norm solution, without overflow)."""
+        sx = float(_power_of_two(np.max(np.abs(X))))
+        sy = float(_power_of_two(np.max(np.abs(Y))))
+        Xs, Ys = X / sx, Y / sy
+        mx = Xs.mean(axis=0) if self.fit_intercept else np.zeros(X.shape[1])
+        my = Ys.mean(axis=0) if self.fit_intercept else np.zeros(Y.shape[1])
+        Ws = np.linalg.lstsq(Xs - mx, Ys - my, rcond=None)[0]
+        self.n_iter_ = 0
+        self.loss_history_ = [float(np.mean(((Xs - mx) @ Ws - (Ys - my)) ** 2)) * sy * sy]
+        W = Ws * (sy / sx)
+        return W, (my - mx @ Ws) * sy
 
     def _iterative(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        mx, my, sx, sy = _scales(X, Y, self.fit_intercept)
-        Z, T = (X - mx) / sx, (Y - my) / sy
+        Z, mx, sx = _standardize(X, self.fit_intercept)
+        T, my, sy = _standardize(Y, self.fit_intercept)
         if self.fit_intercept:
             Z = np.hstack([Z, np.ones((len(Z), 1))])
         theta0 = np.zeros(Z.shape[1] * T.shape[1])
+        rate = None
+        if self.method == "gd":
+            rate = self.learning_rate or 1.0 / _curvature(Z)
         sol = minimize_flat(lambda t: _mse(t, Z, T), theta0, self.method, self.max_iter,
-                            self.tol, self.learning_rate if self.method == "gd" else None)
+                            self.tol, rate, who="LinearRegression")
         Wz = sol.x.reshape(Z.shape[1], T.shape[1])
-        W = Wz[:X.shape[1]] * sy / sx[:, None]
+        W = Wz[:X.shape[1]] * (sy / sx[:, None])
         b = my + (sy * Wz[-1] if self.fit_intercept else 0.0) - mx @ W
         self.n_iter_ = sol.nit
         self.loss_history_ = [float(v) * float(np.mean(sy ** 2)) for v in sol.history.loss]

@@ -29,11 +29,16 @@ from .. import numpy as cnp
 from ._base import (
     BaseModel,
     ClassifierMixin,
-    check_X_y,
-    check_y,
+    boolean,
+    choice,
     encode_labels,
+    integer,
     minimize_flat,
+    nonnegative,
+    optional_positive,
+    positive,
 )
+from ._validation import check_X_y, check_y
 
 __all__ = ["LogisticRegression", "binary_objective", "log_loss", "multinomial_objective"]
 
@@ -89,6 +94,14 @@ def _multinomial_hessian(theta: np.ndarray, Xa: np.ndarray, mask: np.ndarray,
     return H + lam * np.diag(np.tile(mask, k))
 
 
+def _curvature_bound(X: np.ndarray, intercept: bool, lam: float, k: int) -> float:
+    """An upper bound on the Hessian's largest eigenvalue: ``λmax(XaᵀXa) / 4n + lam`` for
+    the sigmoid (p(1-p) <= 1/4), ``λmax(XaᵀXa) / 2n + lam`` for the softmax."""
+    Xa = np.hstack([X, np.ones((len(X), 1))]) if intercept else X
+    top = float(np.linalg.eigvalsh(Xa.T @ Xa / len(X))[-1])
+    return max(top * (0.5 if k else 0.25) + lam, 1e-12)
+
+
 class LogisticRegression(ClassifierMixin, BaseModel):
     """Logistic regression classifier (binary or multinomial), L2-regularized.
 
@@ -102,7 +115,9 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         multi_class: ``"auto"`` (sigmoid for two classes, softmax for more) or
             ``"multinomial"`` (softmax always; two classes give two coefficient rows).
         fit_intercept: whether to fit an (unpenalized) intercept.
-        learning_rate: the step of ``solver="gd"``.
+        learning_rate: the step of ``solver="gd"``; ``None`` takes ``1/L`` with ``L``
+            the largest curvature the objective can have (``λmax(XᵀX) / 4n`` plus the
+            penalty, doubled for softmax), so gradient descent cannot diverge.
         hessian: ``"closed_form"`` (fast) or ``"autodiff"`` (chainrule's ``hessian``;
             one forward-over-reverse pass per parameter, for checking and small problems).
 
@@ -111,9 +126,15 @@ class LogisticRegression(ClassifierMixin, BaseModel):
     ``loss_history_`` (the mean objective per iteration) and ``converged_``.
     """
 
+    _parameter_checks = {"C": positive, "penalty": choice("l2", None),
+                         "solver": choice(*_SOLVERS), "max_iter": integer(1),
+                         "tol": nonnegative, "multi_class": choice("auto", "multinomial"),
+                         "fit_intercept": boolean, "learning_rate": optional_positive,
+                         "hessian": choice("closed_form", "autodiff")}
+
     def __init__(self, C: float = 1.0, penalty: str | None = "l2", solver: str = "lbfgs",
                  max_iter: int = 100, tol: float = 1e-4, multi_class: str = "auto",
-                 fit_intercept: bool = True, learning_rate: float = 0.1,
+                 fit_intercept: bool = True, learning_rate: float | None = None,
                  hessian: str = "closed_form"):
         self.C = C
         self.penalty = penalty
@@ -125,24 +146,10 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         self.learning_rate = learning_rate
         self.hessian = hessian
 
-    def _validate(self) -> None:
-        if self.solver not in _SOLVERS:
-            raise ValueError(f"solver must be one of {_SOLVERS}, got {self.solver!r}")
-        if self.penalty not in ("l2", None):
-            raise ValueError(f"penalty must be 'l2' or None, got {self.penalty!r}")
-        if self.multi_class not in ("auto", "multinomial"):
-            raise ValueError(f"multi_class must be 'auto' or 'multinomial', got "
-                             f"{self.multi_class!r}")
-        if self.hessian not in ("closed_form", "autodiff"):
-            raise ValueError(f"hessian must be 'closed_form' or 'autodiff', got "
-                             f"{self.hessian!r}")
-        if not self.C > 0:
-            raise ValueError(f"C must be positive, got {self.C!r}")
-
     def fit(self, X: Any, y: Any) -> LogisticRegression:
         """Fit to ``X`` (n_samples, n_features) and class labels ``y``; returns self."""
-        self._validate()
-        X, y = check_X_y(X, y, numeric_y=False)
+        self._validate_params()
+        X, y = check_X_y(X, y, numeric_y=False, who="LogisticRegression")
         self.classes_, idx = encode_labels(y)
         k = len(self.classes_)
         softmax = k > 2 or self.multi_class == "multinomial"
@@ -172,23 +179,26 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         """Minimize the objective with chainrule.optim; ``k`` is the number of classes
         (0 for sigmoid)."""
         obj = multinomial_objective if k else binary_objective
-        icpt = self.fit_intercept
+        icpt, who = self.fit_intercept, "LogisticRegression"
         theta0 = np.zeros(max(k, 1) * len(mask))
 
         def f(t: Any) -> Any:
             return obj(t, X, target, mask, lam, icpt)
 
         if self.solver in ("gd", "lbfgs"):
-            rate = self.learning_rate if self.solver == "gd" else None
-            return minimize_flat(f, theta0, self.solver, self.max_iter, self.tol, rate)
+            rate = None
+            if self.solver == "gd":
+                rate = self.learning_rate or 1.0 / _curvature_bound(X, icpt, lam, k)
+            return minimize_flat(f, theta0, self.solver, self.max_iter, self.tol, rate,
+                                 who=who)
         if self.hessian == "autodiff":
-            return minimize_flat(f, theta0, "newton", self.max_iter, self.tol)
+            return minimize_flat(f, theta0, "newton", self.max_iter, self.tol, who=who)
         Xa = np.hstack([X, np.ones((len(X), 1))]) if icpt else X  # for the closed form
         if k:
             hess = lambda t: _multinomial_hessian(t, Xa, mask, lam, k)
         else:
             hess = lambda t: _binary_hessian(t, Xa, mask, lam)
-        return minimize_flat(f, theta0, "newton", self.max_iter, self.tol, hess=hess)
+        return minimize_flat(f, theta0, "newton", self.max_iter, self.tol, hess=hess, who=who)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """``X @ coef_.T + intercept_``: shape ``(n,)`` for one row of coefficients."""
@@ -200,14 +210,16 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_``."""
         scores = self.decision_function(X)
         if scores.ndim == 1:
-            p = 1.0 / (1.0 + np.exp(-scores))
+            with np.errstate(over="ignore"):  # exp(-s) = inf gives p = 0, as it should
+                p = 1.0 / (1.0 + np.exp(-scores))
             return np.column_stack([1.0 - p, p])
         e = np.exp(scores - scores.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
-        """The logarithm of :meth:`predict_proba`."""
-        return np.log(self.predict_proba(X))
+        """The logarithm of :meth:`predict_proba` (``-inf`` where it is 0)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each sample."""

@@ -9,13 +9,14 @@ scikit-learn's L2 term ``alpha / 2 * sum(W²) / batch_size``.
 
 >>> import numpy as np
 >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
->>> clf = MLPClassifier(hidden_layer_sizes=(8,), learning_rate=0.05, max_iter=300)
+>>> clf = MLPClassifier(hidden_layer_sizes=(8,), learning_rate=0.05, tol=1e-4)
 >>> clf.fit(X, [0, 1, 1, 0]).predict(X).tolist()     # XOR
 [0, 1, 1, 0]
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,15 +24,24 @@ import numpy as np
 
 from .. import numpy as cnp
 from .._api import value_and_grad
+from ..optim import apply_updates
+from ..optim.diagnostics import DivergenceError, Monitor
+from ..optim.validate import InvalidParameterError, check_int
 from ._base import (
+    OPTIMIZERS,
     BaseModel,
     ClassifierMixin,
+    ConvergenceWarning,
     RegressorMixin,
-    apply_updates,
-    check_X_y,
+    choice,
     encode_labels,
+    integer,
+    nonnegative,
+    positive,
+    random_state,
     resolve_optimizer,
 )
+from ._validation import check_X_y
 
 __all__ = ["MLPClassifier", "MLPRegressor", "init_params", "forward"]
 
@@ -67,8 +77,34 @@ def _l2(params: Sequence[tuple[Any, Any]]) -> Any:
     return sum(cnp.sum(W * W) for W, _ in params)
 
 
+def _check_sizes(sizes: Any, name: str, where: str) -> list[int]:
+    values = [sizes] if np.isscalar(sizes) else sizes
+    try:
+        return [check_int(v, name, where, 1) for v in values]
+    except (InvalidParameterError, TypeError):
+        raise InvalidParameterError(f"{where}: {name} must be a positive integer or a "
+                                    f"sequence of them, got {sizes!r}") from None
+
+
+def _check_optimizer(opt: Any, name: str, where: str) -> Any:
+    if callable(getattr(opt, "init", None)) and callable(getattr(opt, "update", None)):
+        return opt
+    return choice(*OPTIMIZERS)(opt, name, where)
+
+
+def _check_batch(size: Any, name: str, where: str) -> Any:
+    return size if size is None else check_int(size, name, where, 1)
+
+
 class _BaseMLP(BaseModel):
     """The training loop shared by the classifier and the regressor."""
+
+    _parameter_checks = {"hidden_layer_sizes": _check_sizes,
+                         "activation": choice(*sorted(ACTIVATIONS)),
+                         "optimizer": _check_optimizer, "learning_rate": positive,
+                         "max_iter": integer(1), "batch_size": _check_batch,
+                         "alpha": nonnegative, "random_state": random_state,
+                         "tol": nonnegative, "n_iter_no_change": integer(1)}
 
     def __init__(self, hidden_layer_sizes: Sequence[int] = (8,), activation: str = "tanh",
                  optimizer: Any = "adam", learning_rate: float = 0.01, max_iter: int = 500,
@@ -94,59 +130,67 @@ class _BaseMLP(BaseModel):
         penalty = 0.5 * self.alpha * _l2(params) / X.shape[0] if self.alpha else 0.0
         return self._data_loss(out, T) + penalty
 
-    def _check_settings(self) -> list[int]:
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got "
-                             f"{self.activation!r}")
-        sizes = [self.hidden_layer_sizes] if np.isscalar(self.hidden_layer_sizes) \
-            else list(self.hidden_layer_sizes)
-        if any(int(s) != s or s < 1 for s in sizes):
-            raise ValueError(f"hidden_layer_sizes must be positive integers, got "
-                             f"{self.hidden_layer_sizes!r}")
-        if self.batch_size is not None and self.batch_size < 1:
-            raise ValueError(f"batch_size must be None or positive, got {self.batch_size!r}")
-        return [int(s) for s in sizes]
-
     def _start(self, n_in: int, n_out: int) -> None:
         """Fresh parameters, optimizer state and random stream."""
-        hidden = self._check_settings()
+        hidden = _check_sizes(self.hidden_layer_sizes, "hidden_layer_sizes", "")
         self._rng = np.random.default_rng(self.random_state)
         self._params = init_params([n_in, *hidden, n_out], self._rng, self.activation)
-        self._opt = resolve_optimizer(self.optimizer, self.learning_rate)
-        self._opt_state = self._opt.init(self._params)
+        self._opt_state = self._optimizer().init(self._params)
+        self._monitor = Monitor()
         self.loss_history_ = []
         self.n_iter_ = 0
         self.n_features_in_ = n_in
 
+    def _optimizer(self) -> Any:
+        """The optimizer, rebuilt from the parameters (the model keeps only its state, so
+        a fitted model pickles)."""
+        return resolve_optimizer(self.optimizer, self.learning_rate, type(self).__name__)
+
     def _epoch(self, X: np.ndarray, T: np.ndarray) -> float:
-        """One pass over the data in (shuffled) batches; returns the mean batch loss."""
-        n = len(X)
+        """One pass over the data in (shuffled) batches; returns the mean batch loss.
+        Raises DivergenceError when the losses show divergence."""
+        n, opt = len(X), self._optimizer()
         size = n if self.batch_size is None else min(self.batch_size, n)
         order = np.arange(n) if size == n else self._rng.permutation(n)
         vg = value_and_grad(self._loss)
         total = 0.0
-        for start in range(0, n, size):
-            idx = order[start:start + size]
-            Xb, Tb = (X, T) if size == n else (X[idx], T[idx])
-            loss, grads = vg(self._params, Xb, Tb)
-            updates, self._opt_state = self._opt.update(grads, self._opt_state, self._params)
-            self._params = apply_updates(self._params, updates)
-            total += float(loss) * len(idx)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(0, n, size):
+                idx = order[start:start + size]
+                Xb, Tb = (X, T) if size == n else (X[idx], T[idx])
+                loss, grads = vg(self._params, Xb, Tb)
+                updates, self._opt_state = opt.update(grads, self._opt_state, self._params)
+                self._params = apply_updates(self._params, updates)
+                total += float(loss) * len(idx)
         self.n_iter_ += 1
         self.loss_history_.append(total / n)
+        self._watch(total / n)
         return total / n
+
+    def _watch(self, loss: float) -> None:
+        self._monitor.add_loss(loss)
+        trouble = self._monitor.diverged()
+        if trouble is None and not all(np.all(np.isfinite(W)) and np.all(np.isfinite(b))
+                                       for W, b in self._params):
+            trouble = "diverged: the weights are no longer finite"
+        if trouble is not None:
+            raise DivergenceError(
+                f"{type(self).__name__}: training {trouble} (epoch {self.n_iter_}); lower "
+                f"the learning_rate (now {self.learning_rate}), use optimizer='adam', or "
+                "scale the data")
 
     def _train(self, X: np.ndarray, T: np.ndarray) -> None:
         best, stale = np.inf, 0
         for _ in range(self.max_iter):
             loss = self._epoch(X, T)
-            if not np.isfinite(loss):
-                raise FloatingPointError(f"training diverged (loss {loss}); lower the "
-                                         f"learning_rate (now {self.learning_rate})")
             stale = stale + 1 if loss > best - self.tol else 0
             best = min(best, loss)
             if stale >= self.n_iter_no_change:
                 break
+        else:
+            warnings.warn(f"{type(self).__name__}: max_iter = {self.max_iter} epochs reached "
+                          f"and the loss still improves by more than tol = {self.tol}; "
+                          "increase max_iter", ConvergenceWarning, stacklevel=3)
         self._publish()
 
     def _publish(self) -> None:
@@ -184,7 +228,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def fit(self, X: Any, y: Any) -> MLPClassifier:
         """Train from scratch on ``X`` and labels ``y``; returns self."""
-        X, y = check_X_y(X, y, numeric_y=False)
+        self._validate_params()
+        X, y = check_X_y(X, y, numeric_y=False, who=type(self).__name__)
         self.classes_, idx = encode_labels(y)
         self._start(X.shape[1], len(self.classes_))
         self._train(X, np.eye(len(self.classes_))[idx])
@@ -193,7 +238,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> MLPClassifier:
         """One epoch on ``X``, ``y``, continuing from the current parameters (the first
         call starts them; pass ``classes`` if ``y`` does not show every class)."""
-        X, y = check_X_y(X, y, numeric_y=False)
+        self._validate_params()
+        X, y = check_X_y(X, y, numeric_y=False, who=type(self).__name__)
         if not hasattr(self, "_params"):
             self.classes_, _ = encode_labels(y if classes is None else np.asarray(classes))
             self._start(X.shape[1], len(self.classes_))
@@ -226,13 +272,16 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     ``(n_samples, n_targets)``.
     """
 
+    _supports_multi_output = True
+
     def _data_loss(self, out: Any, T: np.ndarray) -> Any:
         r = out - T
         return 0.5 * cnp.sum(r * r) / out.shape[0]
 
     def fit(self, X: Any, y: Any) -> MLPRegressor:
         """Train from scratch on ``X`` and targets ``y``; returns self."""
-        X, y = check_X_y(X, y, multi_output=True)
+        self._validate_params()
+        X, y = check_X_y(X, y, multi_output=True, who=type(self).__name__)
         T = y.reshape(len(y), -1)
         self._start(X.shape[1], T.shape[1])
         self._multi_output = y.ndim == 2
