@@ -78,6 +78,12 @@ def test_every_exception_has_a_message(err, status, words):
     assert "\n" not in message
 
 
+def test_value_errors_that_are_also_arithmetic_errors_keep_their_message():
+    from chainrule.optim.diagnostics import DivergenceError
+
+    assert explain(DivergenceError("training diverged")) == (2, "training diverged")
+
+
 def test_parse_error_keeps_its_caret():
     with pytest.raises(ParseError) as info:
         parse("x + * 2")

@@ -90,16 +90,16 @@ def explain(err: BaseException) -> tuple[int, str]:
                             "try smaller values")
     if isinstance(err, ZeroDivisionError):
         return 2, _one_line(f"division by zero ({err}): the formula is undefined there")
+    if isinstance(err, ImportError) and "matplotlib" in f"{err.name} {err}":
+        return 2, MATPLOTLIB_MISSING
+    if isinstance(err, ValueError):    # DivergenceError too (also an ArithmeticError)
+        return 2, _one_line(str(err) or type(err).__name__)
     if isinstance(err, ArithmeticError):
         return 2, _one_line(f"arithmetic error: {err}")
     if isinstance(err, RecursionError):
         return 1, f"internal error: the input is nested too deeply for chainrule; {REPORT}"
     if isinstance(err, MemoryError):
         return 2, "out of memory: the computation is too large; simplify the input"
-    if isinstance(err, ImportError) and "matplotlib" in f"{err.name} {err}":
-        return 2, MATPLOTLIB_MISSING
-    if isinstance(err, (ValueError, UnicodeError)):
-        return 2, _one_line(str(err) or type(err).__name__)
     if isinstance(err, OSError):
         where = f" {err.filename}" if err.filename else ""
         return 2, _one_line(f"cannot use{where}: {err.strerror or err}")

@@ -51,7 +51,7 @@ def train(name: str, seed: int = 0) -> tuple[Any, np.ndarray, np.ndarray, str]:
     X, y = make_data(name, seed)
     if name == "xor":
         m = MLPClassifier(hidden_layer_sizes=(8,), activation="tanh", optimizer="adam",
-                          learning_rate=0.05, random_state=seed).fit(X, y)
+                          learning_rate=0.05, max_iter=2000, random_state=seed).fit(X, y)
         sizes = [m.coefs_[0].shape[0], *(w.shape[1] for w in m.coefs_)]
         most = " (the most allowed)" if m.n_iter_ >= m.max_iter else ""
         text = (f"XOR network ({'-'.join(map(str, sizes))}, tanh, adam), {m.n_iter_} "
