@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 import chainrule.numpy as cnp
-from chainrule.numeric import STATUSES, derivative, gradient, hessian, jacobian
+from chainrule.numeric import (
+    STATUSES,
+    derivative,
+    error_curve,
+    gradcheck,
+    gradient,
+    hessian,
+    jacobian,
+)
 
 #: |value - exact| <= SAFETY * error + FLOOR * max(1, |exact|) whenever status == "ok": the
 #: error estimate is an estimate, good to a factor SAFETY (the largest ratio seen in 3,000
@@ -150,6 +158,23 @@ def test_bad_steps_in_several_variables(fn):
             fn(lambda x: np.sum(x ** 2), [1.0, 2.0], step=step)
     with pytest.raises(ValueError, match="rtol"):
         fn(lambda x: np.sum(x ** 2), [1.0, 2.0], rtol=-1.0)
+
+
+def test_gradcheck_and_error_curve_at_hostile_points():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for x in (np.nan, np.inf, 1e300):
+            report = gradcheck(cnp.exp, (x,), raise_on_failure=False)
+            assert report.ok and len(report.flagged) == 2  # judged by nobody, said so
+            assert "could be judged" in report.table()
+    for bad in ({"rtol": -1.0}, {"atol": np.nan}, {"step": 0.0}):
+        with pytest.raises(ValueError):
+            gradcheck(cnp.sin, (1.0,), **bad)
+    for hs in ([0.0, 1e-3], [-1e-3], [np.inf], []):
+        with pytest.raises(ValueError, match="hs"):
+            error_curve(np.sin, 1.0, hs=hs)
+    with pytest.raises(ValueError, match="finite"):
+        error_curve(np.sin, np.inf)
 
 
 # ---------------------------------------------------------------------------------------

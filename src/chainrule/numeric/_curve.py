@@ -79,8 +79,12 @@ def error_curve(f: Callable, x: float, hs: Any = None, exact: float | None = Non
     ('automatic', 97, True)
     """
     x = float(x)
+    if not np.isfinite(x):
+        raise ValueError(f"error_curve: x must be finite, got {x!r}")
     scale = max(1.0, abs(x))
     steps = np.logspace(-16, 0, 97) * scale if hs is None else np.asarray(hs, float)
+    if steps.ndim != 1 or not steps.size or not np.all(np.isfinite(steps) & (steps > 0)):
+        raise ValueError(f"error_curve: hs must be positive finite steps, got {hs!r}")
     steps = np.sort(steps)
     source = "given"
     if exact is None:
@@ -91,7 +95,8 @@ def error_curve(f: Callable, x: float, hs: Any = None, exact: float | None = Non
         minus = np.array([float(f(x - h)) for h in steps])
         fwd = np.abs((plus - f0) / steps - exact)
         cen = np.abs((plus - minus) / (2 * steps) - exact)
-    d2, d3 = _higher(f, x)
+    with np.errstate(all="ignore"):
+        d2, d3 = _higher(f, x)
     return ErrorCurve(
         x, float(exact), source, steps, fwd, cen,
         _best(steps, fwd), _best(steps, cen),

@@ -262,12 +262,15 @@ def gradcheck(f: Callable, args: Any, *, mode: str = "full",
         raise ValueError(f"gradcheck: mode must be 'full' or 'directional', got {mode!r}")
     if not set(modes) <= {"fwd", "rev"} or not modes:
         raise ValueError(f"gradcheck: modes must be among ('fwd', 'rev'), got {modes!r}")
-    p = _Problem(f, args)
-    d_rtol, d_atol = TOLERANCES.get(np.dtype(p.dtype), TOLERANCES[np.dtype(np.float64)])
-    rtol = d_rtol if rtol is None else rtol
-    atol = d_atol if atol is None else atol
-    check = _full if mode == "full" else _directional
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if tol is not None and not (isinstance(tol, (int, float)) and 0 <= tol < np.inf):
+            raise ValueError(f"gradcheck: {name} must be a finite number >= 0, got {tol!r}")
     with np.errstate(all="ignore"):  # kinks and edges make inf/NaN: reported, not warned
+        p = _Problem(f, args)
+        d_rtol, d_atol = TOLERANCES.get(np.dtype(p.dtype), TOLERANCES[np.dtype(np.float64)])
+        rtol = d_rtol if rtol is None else rtol
+        atol = d_atol if atol is None else atol
+        check = _full if mode == "full" else _directional
         report = check(p, modes, rtol, atol, seed, step)
     if raise_on_failure and not report.ok:
         raise AssertionError(report.table())
