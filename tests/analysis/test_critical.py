@@ -160,3 +160,9 @@ def test_bad_boxes_are_refused():
     for box in ([(1, 0)], [(0, np.inf)], [(np.nan, 1)]):
         with pytest.raises(ValueError, match="lo < hi"):
             critical_points(parse("x^2"), ["x"], box)
+
+
+def test_one_variable_search_is_charged_to_the_budget():
+    with pytest.raises(BudgetExceeded, match="nodes"):
+        with budget(nodes=20_000):
+            critical_points(parse("sin(1000x)"), ["x"], [(-10, 10)])

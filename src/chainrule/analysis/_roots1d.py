@@ -55,6 +55,7 @@ def _bisect(g: Callable, a: float, b: float, sa: int) -> tuple[float, float]:
     """Shrink a sign-change bracket of ``g`` to neighbouring floats (or to one float
     where ``g`` is exactly 0)."""
     for _ in range(2200):
+        charge(1, "bisecting a root of f'")
         mid = a + (b - a) / 2
         if not a < mid < b:
             break
