@@ -141,3 +141,12 @@ def test_the_history_has_what_a_trace_table_needs():
     assert math.isnan(rows[-1]["learning_rate"])  # no step was taken from the last point
     steps = minimize(lambda x: (x - 1.0) ** 2, 3.0, method="lbfgs").history.learning_rate
     assert steps[0] > 0  # the line search's step length stands in for the rate
+
+
+def test_a_hessian_of_the_wrong_shape_is_named():
+    with pytest.raises(ValueError, match=r"must be a 2 x 2 matrix.*got shape \(3, 3\)"):
+        minimize(lambda v: (v ** 2).sum(), np.ones(2), method="newton",
+                 hess=lambda v: np.eye(3))
+    res = minimize(lambda v: (v ** 2).sum(), np.ones(2), method="newton",
+                   hess=lambda v: np.full((2, 2), np.nan))
+    assert not res.success and "Hessian is not finite" in res.message

@@ -112,3 +112,12 @@ def test_global_norm_neither_underflows_nor_overflows():
     assert optim.global_norm([3e200, 4e200]) == pytest.approx(5e200)
     assert optim.global_norm([]) == 0.0 and optim.global_norm([0.0, np.zeros(3)]) == 0.0
     assert np.isnan(optim.global_norm([1.0, np.nan])) and optim.global_norm([np.inf]) == np.inf
+
+
+@pytest.mark.parametrize("method", ["lbfgs", "newton"])
+def test_second_order_methods_keep_float32_too(method):
+    x0 = {"w": np.zeros(2, np.float32), "s": np.float32(0.0), "b": 0.0}
+    res = minimize(lambda p: ((p["w"] - 1.0) ** 2).sum() + (p["s"] - 2.0) ** 2
+                   + (p["b"] + 1.0) ** 2, x0, method=method)
+    assert res.success and res.x["w"].dtype == np.float32
+    assert isinstance(res.x["s"], np.float32) and type(res.x["b"]) is float

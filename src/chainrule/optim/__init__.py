@@ -9,7 +9,12 @@ interop.
 """
 
 from .alias import adagrad, adam, adamw, rmsprop, sgd
-from .diagnostics import estimate_curvature, learning_rate_hint
+from .diagnostics import (
+    ConvergenceWarning,
+    DivergenceError,
+    estimate_curvature,
+    learning_rate_hint,
+)
 from .fit import TrainResult, fit
 from .history import History, step_info
 from .interop import ravel_pytree, scipy_objective
@@ -64,7 +69,8 @@ __all__ = [
     "join_schedules",
     # minimize, fit, diagnostics, interop
     "minimize", "OptimizeResult", "History", "step_info", "fit", "TrainResult",
-    "estimate_curvature", "learning_rate_hint", "ravel_pytree", "scipy_objective",
+    "estimate_curvature", "learning_rate_hint", "DivergenceError", "ConvergenceWarning",
+    "ravel_pytree", "scipy_objective",
     # validation
     "InvalidParameterError", "check_learning_rate",
 ]

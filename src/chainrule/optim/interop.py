@@ -30,10 +30,18 @@ def _leaf_shape(v: Any) -> tuple:
     return tuple(np.shape(v)) if not isinstance(v, Tracer) else tuple(v.shape)
 
 
+def _float_dtype(v: Any) -> Any:
+    """The dtype a leaf comes back with: its own if floating (float32 stays float32),
+    else float64."""
+    dtype = getattr(v, "dtype", None)
+    return dtype if dtype is not None and np.dtype(dtype).kind == "f" else np.float64
+
+
 def ravel_pytree(tree: Any) -> tuple[np.ndarray, Callable[[Any], Any]]:
     """One float64 vector holding every leaf of ``tree``, and the function that rebuilds
     the tree from such a vector (it also accepts chainrule tracers, so it can sit inside
-    a differentiated function).
+    a differentiated function). Rebuilt leaves keep a floating dtype (float32 stays
+    float32); Python numbers come back as floats.
 
     >>> flat, unravel = ravel_pytree((1.5, np.zeros((2, 2))))
     >>> flat.shape, type(unravel(flat)[0]).__name__, unravel(flat)[1].shape
@@ -41,21 +49,25 @@ def ravel_pytree(tree: Any) -> tuple[np.ndarray, Callable[[Any], Any]]:
     """
     leaves, treedef = tree_flatten(tree)
     shapes = [_leaf_shape(v) for v in leaves]
-    is_float = [isinstance(v, (float, int)) and not isinstance(v, bool) for v in leaves]
+    is_float = [type(v) in (float, int) for v in leaves]
+    dtypes = [_float_dtype(v) for v in leaves]
+    generic = [isinstance(v, np.generic) for v in leaves]
     sizes = [math.prod(s) for s in shapes]
     parts = [np.asarray(v, dtype=np.float64).ravel() for v in leaves]
     flat = np.concatenate(parts) if parts else np.zeros(0)
 
     def unravel(vec: Any) -> Any:
         out, start = [], 0
-        for shape, size, scalar in zip(shapes, sizes, is_float):
+        for shape, size, scalar, dtype, gen in zip(shapes, sizes, is_float, dtypes, generic):
             piece = vec[start:start + size]
             start += size
             if isinstance(vec, Tracer):
                 out.append(cnp.reshape(piece, shape))
+            elif scalar:
+                out.append(float(np.asarray(piece).reshape(())))
             else:
-                piece = np.asarray(piece).reshape(shape)
-                out.append(float(piece) if scalar else piece)
+                leaf = np.asarray(piece, dtype=dtype).reshape(shape)
+                out.append(leaf[()] if gen else leaf)
         return tree_unflatten(treedef, out)
 
     return flat, unravel

@@ -78,6 +78,15 @@ def _flat(f: Callable[[Any], Any], x0: Any) -> tuple[Callable, Callable]:
     return value_and_grad(lambda v: f(unravel(v))), unravel
 
 
+def _square(h: Any, n: int) -> np.ndarray:
+    """``h`` as an ``n`` by ``n`` float matrix, or a ValueError naming its shape."""
+    h = np.asarray(h, dtype=float)
+    if h.size != n * n:
+        raise ValueError(f"minimize(method='newton'): the Hessian must be a {n} x {n} matrix "
+                         f"over the flattened parameters, got shape {h.shape}")
+    return h.reshape(n, n)
+
+
 def newton_stepper(f: Callable[[Any], Any], x0: Any, hess: Callable | None = None) -> Stepper:
     """Newton's method; ``hess(x)`` may give the Hessian (as a matrix over the flattened
     parameters), else chainrule computes it."""
@@ -88,8 +97,9 @@ def newton_stepper(f: Callable[[Any], Any], x0: Any, hess: Callable | None = Non
 
     def step(x: Any, loss: float, g: Any) -> tuple:
         xv, gv = ravel_pytree(x)[0], ravel_pytree(g)[0]
-        h = hess(x) if hess is not None else exact(xv)
-        h = np.asarray(h, dtype=float).reshape(xv.size, xv.size)
+        h = _square(hess(x) if hess is not None else exact(xv), xv.size)
+        if not np.all(np.isfinite(h)):
+            return x, 0.0, False, "the Hessian is not finite here", None
         found = _line_search(vg, xv, loss, gv, _newton_direction(h, gv))
         if found is None:
             return x, 0.0, False, "line search failed: no step changes x and decreases f " \
@@ -164,8 +174,7 @@ def newton_curvature(f: Callable[[Any], Any], x: Any,
     (-2.0, 2.0)
     """
     xv, unravel = ravel_pytree(x)
-    h = hess(x) if hess is not None else hessian(lambda v: f(unravel(v)))(xv)
-    h = np.asarray(h, dtype=float).reshape(xv.size, xv.size)
+    h = _square(hess(x) if hess is not None else hessian(lambda v: f(unravel(v)))(xv), xv.size)
     if not np.all(np.isfinite(h)):
         return float("nan"), float("nan")
     w = np.linalg.eigvalsh(0.5 * (h + h.T))
