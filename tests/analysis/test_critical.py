@@ -166,3 +166,32 @@ def test_one_variable_search_is_charged_to_the_budget():
     with pytest.raises(BudgetExceeded, match="nodes"):
         with budget(nodes=20_000):
             critical_points(parse("sin(1000x)"), ["x"], [(-10, 10)])
+
+
+def _sympy_kinds(f, x, sp):
+    """Critical points of a polynomial and their kinds, by SymPy: the exact sign of f' at
+    rational points between its (exactly isolated) real roots."""
+    d = sp.diff(f, x)
+    roots = sorted({float(sp.N(r, 30)) for r in sp.real_roots(sp.Poly(d, x))})
+    mids = [sp.Rational((a + b) / 2) for a, b in zip(roots, roots[1:])]
+    cuts = [sp.Rational(roots[0]) - 1] + mids + [sp.Rational(roots[-1]) + 1]
+    kinds = {(-1, 1): "minimum", (1, -1): "maximum"}
+    return [(r, kinds.get((sp.sign(d.subs(x, lo)), sp.sign(d.subs(x, hi))), "inflection"))
+            for r, lo, hi in zip(roots, cuts, cuts[1:])]
+
+
+def test_random_polynomials_with_close_and_multiple_roots_match_sympy():
+    sp = pytest.importorskip("sympy")
+    x, rng = sp.Symbol("x"), np.random.default_rng(1)
+    for _ in range(25):
+        k = int(rng.integers(2, 5))
+        roots = [sp.Rational(int(rng.integers(-30, 30)), int(rng.choice([1, 7, 10**6])))
+                 for _ in range(k)]
+        f = sp.Mul(*[(x - r) ** int(rng.integers(1, 4)) for r in roots])
+        f = sp.expand(f * int(rng.choice([-3, 1, 5])))
+        r = critical_points(parse(str(f).replace("**", "^")), ["x"], [(-5, 5)])
+        got = [(p.point[0], p.kind) for p in sorted(r.points + r.outside, key=lambda p: p.point)]
+        want = _sympy_kinds(f, x, sp)
+        assert r.complete and [k for _, k in got] == [k for _, k in want], str(f)
+        assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+                   for (a, _), (b, _) in zip(got, want)), str(f)
