@@ -92,19 +92,24 @@ def derivative(f: Callable, x: Any, order: int = 1, method: str = "central", *,
         f: a function of one real variable. For an array ``x`` it is called with arrays
             shaped like ``x`` and must act elementwise (NumPy functions and chainrule.numpy
             do); every point gets its own steps. ``method="complex"`` calls it with complex
-            arrays.
+            arrays. A complex-valued ``f`` gets a complex derivative (each part is
+            differentiated; the error is their combined estimate).
         x: the point, or an array of points (the result has its shape).
         order: 1 to 4.
         method: ``"central"`` (default: symmetric differences, plus one-sided ones that
             reveal kinks and domain edges), ``"forward"`` or ``"backward"`` (``f`` is
             evaluated only on that side of ``x``), or ``"complex"`` (complex step: exact to
-            rounding for analytic ``f``; orders above 1 differentiate the complex-step first
-            derivative with central differences).
+            rounding for analytic ``f``, and checked against real central differences, so
+            it costs those evaluations too; a disagreement gives ``"not_analytic"``; orders
+            above 1 differentiate the complex-step first derivative with central
+            differences).
         step: the first (largest) step, scalar or per point; by default a power of two
             near ``max(1, |x|) / 8`` (order 1) or ``/ 4`` (higher orders; ``/ 2`` for
             one-sided orders 3 and 4), at most 1 unless ``|x|`` is huge. Steps then halve
             (faster while they are too big), Richardson extrapolation cancels the error
-            terms, and the estimate with the smallest error estimate wins.
+            terms, and the estimate with the smallest error estimate wins. A step must be
+            positive and finite; one larger than the default is followed down at least to
+            the default, and the confirming run starts from the default.
         rtol: an error estimate above ``rtol * max(|value|, typical)`` (typical:
             ``max|f| / max(1, |x|)**order``) gives the status ``"inaccurate"``; by default
             1e-6 for orders 1 and 2, 1e-5 for order 3 and 1e-4 for order 4.
@@ -113,14 +118,17 @@ def derivative(f: Callable, x: Any, order: int = 1, method: str = "central", *,
 
     Returns:
         The value (a float, or an array shaped like ``x``), or a :class:`DerivativeResult`.
-        In plain mode any status other than ``"ok"`` -- ``"kink"``, ``"domain_edge"``,
-        ``"nonfinite"``, ``"inaccurate"`` -- also emits a :class:`NumericalDerivativeWarning`
-        naming the point and what happened: a doubtful number is never returned silently.
+        In plain mode any status other than ``"ok"`` (see :data:`STATUSES`) also emits a
+        :class:`NumericalDerivativeWarning` naming the point and what happened: a doubtful
+        number is never returned silently.
 
-    The error estimate assumes ``f`` is computed to a few units in the last place of its
-    value; where ``f`` loses digits internally (``log(1 + x**2)`` near 0) the true error
-    can exceed it, though both stay tiny. Forward and backward differences are less
-    accurate than central ones, especially for orders 3 and 4 (their status says so).
+    The status is ``"ok"`` only when the error estimate bounds the error: every estimate
+    is made twice, from two unrelated step sequences, and they must agree (see
+    :mod:`chainrule.numeric._confirm`); a function that computes in float32 or float16 is
+    ``"low_precision"``. The estimate assumes ``f`` is computed to a few units in the last
+    place of its value; where ``f`` loses digits internally (``log(1 + x**2)`` near 0)
+    the true error can exceed it, though both stay tiny. Forward and backward differences
+    are less accurate than central ones, especially for orders 3 and 4.
 
     >>> import numpy as np
     >>> r = derivative(np.exp, 1.0, full_output=True)
