@@ -320,3 +320,36 @@ def test_output_that_the_terminal_cannot_encode(monkeypatch):
     assert main(["diff", "x"]) == 0
     sys.stdout.flush()
     assert raw.getvalue() == b"\\u03c0 \\u2248 3.14\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Points as a new user writes them.
+
+@pytest.mark.parametrize("argv, lines", [
+    (["taylor", "sin(x)", "--at", "x=pi", "--order", "4"],
+     ["Taylor polynomial of sin(x) about x = pi, order 4:", "  -x + pi + (x - pi)**3/6"]),
+    (["taylor", "sin(x)", "--at", "pi/2", "--order", "2"],
+     ["Taylor polynomial of sin(x) about x = pi/2, order 2:", "  1 - (x - pi/2)**2/2"]),
+    (["tangent", "sin(x)", "--at", "pi/2"],
+     ["tangent to y = sin(x) at x = pi/2:", "  y = 1", "  point (1.5708, 1), slope 0"]),
+    (["gradient", "x^2 + y^2", "--at", "1,2"],
+     ["f = x**2 + y**2", "  df/dx = 2*x", "  df/dy = 2*y", "  gradient at x = 1, y = 2: (2, 4)"]),
+])
+def test_points_are_exact_and_may_be_given_in_order(run, argv, lines):
+    status, out, _ = run(*argv)
+    assert status == 0 and out.splitlines() == lines
+
+
+def test_huge_exact_points_are_shown_as_floats(run):
+    status, out, _ = run("tangent", "x^2", "--at", "1e308")
+    assert status == 0 and out.splitlines()[0] == "tangent to y = x**2 at x = 1e+308:"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["tangent", "x^2", "--at", "y=1"], "--at gives a value for y; the variable is x"),
+    (["tangent", "x^2", "--at", "1,2"], "--at takes one value"),
+    (["plot", "sin(x)", "--wrt", "y"], "--wrt y: the formula's variable is x"),
+])
+def test_points_for_the_wrong_variable_are_refused(run, argv, message):
+    status, _, err = run(*argv)
+    assert status == 2 and message in err

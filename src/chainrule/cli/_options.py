@@ -25,8 +25,8 @@ from ..symbolic.expr import Expr
 from ..symbolic.parse import ParseError, parse
 from ._guard import UsageError
 
-__all__ = ["box", "learning_rate", "name", "names", "number", "out_file", "parts", "point",
-           "positive_int", "span"]
+__all__ = ["box", "constant", "learning_rate", "name", "names", "number", "out_file", "parts",
+           "point", "positive_int", "span"]
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -100,15 +100,26 @@ def _constant(text: str, bad: UsageError) -> float:
         raise bad from err
 
 
+def constant(text: str, option: str = "the value") -> Expr:
+    """A finite constant kept exact: ``pi/4`` stays pi/4 (checked like :func:`number`).
+
+    >>> constant("pi/2")
+    pi/2
+    """
+    number(text, option)
+    return parse(text.strip())
+
+
 def point(text: str | None, needed: list[str], allowed: list[str] | None = None,
           option: str = "--at") -> dict | None:
-    """``x=1,y=2`` (or ``1`` when one variable is needed) as a dict of floats, with a value
-    for every name in ``needed`` and no name outside ``allowed`` (default: ``needed``)."""
+    """``x=1,y=2`` (or ``1,2``: one value per name of ``needed``, in order) as a dict of
+    floats, with a value for every name in ``needed`` and no name outside ``allowed``
+    (default: ``needed``)."""
     if text is None:
         return None
     items = parts(text, option)
-    if len(items) == 1 and "=" not in items[0] and len(needed) == 1:
-        return {needed[0]: number(items[0], option)}
+    if not any("=" in p for p in items) and len(items) == len(needed) and needed:
+        return {n: number(p, option) for n, p in zip(needed, items)}   # values in order
     allowed = needed if allowed is None else allowed
     result: dict[str, float] = {}
     for p in items:

@@ -61,9 +61,23 @@ def _point(text: str | None, needed: list[str], extra: list[str] = ()) -> dict |
     return opt.point(text, needed, sorted(set(needed) | set(extra)))
 
 
-def _scalar_at(text: str, x: str) -> float:
-    """``--at 1`` or ``--at x=1``: the one coordinate of an expansion point."""
-    return opt.point(text, [x])[x]
+def _scalar_at(text: str, x: str) -> Expr:
+    """``--at 1``, ``--at pi/2`` or ``--at x=pi/2``: an expansion point, kept exact."""
+    items = opt.parts(text, "--at")
+    value = items[0]
+    if len(items) == 1 and "=" in value:
+        key, value = value.split("=", 1)
+        if opt.name(key, "--at") != x:
+            raise UsageError(f"--at gives a value for {key.strip()}; the variable is {x}")
+    elif len(items) != 1:
+        raise UsageError(f"--at takes one value, the point of {x} (got {text!r})")
+    return opt.constant(value, "--at")
+
+
+def _point_text(at: Expr) -> str:
+    """An exact point as typed (``pi/2``), or as a float when its digits would not fit."""
+    text = str(at)
+    return text if len(text) <= 24 else f"{float(evaluate(at)):.10g}"
 
 
 def _show(e: Expr, use_latex: bool) -> str:
@@ -152,16 +166,20 @@ def cmd_hessian(a: argparse.Namespace) -> str:
 def cmd_taylor(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     x = _wrt(e, a.wrt)
-    p = _bounded(analysis.taylor(e, x, _scalar_at(a.at, x), _order(a.order)))
-    return f"Taylor polynomial of {e} about {x} = {a.at}, order {a.order}:\n  {_show(p, a.latex)}"
+    at = _scalar_at(a.at, x)
+    p = _bounded(analysis.taylor(e, x, at, _order(a.order)))
+    return (f"Taylor polynomial of {e} about {x} = {_point_text(at)}, order {a.order}:\n"
+            f"  {_show(p, a.latex)}")
 
 
 def cmd_tangent(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     x = _wrt(e, a.wrt)
-    t = analysis.tangent(e, x, _scalar_at(a.at, x))
-    return (f"tangent to y = {e} at {x} = {a.at}:\n  y = {_show(t.line, a.latex)}\n"
-            f"  point ({t.x0:g}, {_num(t.y0)}), slope {_num(t.slope)}")
+    at = _scalar_at(a.at, x)
+    t = analysis.tangent(e, x, at)
+    note = f"\n  note: {t.note}" if getattr(t, "note", "") else ""
+    return (f"tangent to y = {e} at {x} = {_point_text(at)}:\n  y = {_show(t.line, a.latex)}\n"
+            f"  point ({t.x0:g}, {_num(t.y0)}), slope {_num(t.slope)}{note}")
 
 
 def _num(v: Any) -> str:

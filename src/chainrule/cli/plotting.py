@@ -115,6 +115,8 @@ def cmd_plot(a: argparse.Namespace) -> str:
         raise UsageError(f"plot draws functions of one or two variables; this one has "
                          f"{len(names)} ({', '.join(names)})")
     x = _wrt(e, a.wrt)
+    if names and x not in names:
+        raise UsageError(f"--wrt {x}: the formula's variable is {names[0]}")
     if a.ylim is not None:
         raise UsageError("--ylim is for functions of two variables")
     lines = [f"y = {e}"]
@@ -126,7 +128,7 @@ def cmd_plot(a: argparse.Namespace) -> str:
         at = opt.number(a.tangent_at, "--tangent-at")
         if not xlim[0] <= at <= xlim[1]:
             raise UsageError(f"--tangent-at {at:g} is outside --xlim {a.xlim}")
-        t = analysis.tangent(e, x, at)
+        t = analysis.tangent(e, x, opt.constant(a.tangent_at, "--tangent-at"))
         lines.append(f"tangent at {x} = {t.x0:g}: y = {t.line}")
     plot = load_plot()
     if t is not None and d is None:

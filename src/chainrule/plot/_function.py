@@ -18,7 +18,6 @@ back to numerical evaluation and ``chainrule.derivative``.
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -94,8 +93,9 @@ def _pointwise(fn: Callable, arrays: Sequence[Any], shape: tuple) -> np.ndarray:
 
 
 def _derivative_of_callable(f: Callable, order: int) -> Callable:
-    """Automatic differentiation when chainrule can trace f; finite differences (no
-    warnings: a figure cannot show them, NaN marks what failed) when it cannot."""
+    """Automatic differentiation when chainrule can trace f; else central differences, on
+    the whole grid at once (two evaluations a point: a figure needs a curve, not the
+    error estimates of :mod:`chainrule.numeric`)."""
     from chainrule import derivative
 
     d = derivative(f, order=order)
@@ -104,13 +104,14 @@ def _derivative_of_callable(f: Callable, order: int) -> Callable:
         return d
     except Exception:  # noqa: BLE001 - math.*, float(x)...: not traceable
         pass
-    from chainrule.numeric import derivative as numerical
+    lower = f if order == 1 else _derivative_of_callable(f, order - 1)
+    values = PlotFunction(None, ["x"], lower, "f", source=lower)
 
-    def d_num(x: float) -> float:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return float(numerical(f, float(x), order=order))
-    return d_num
+    def central(x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        h = np.finfo(float).eps ** (1.0 / (2.0 + order)) * np.maximum(1.0, np.abs(x))
+        return (values(x + h) - values(x - h)) / (2.0 * h)
+    return central
 
 
 def _lambdify(expr: Any, names: list[str]) -> Callable:
