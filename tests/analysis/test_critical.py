@@ -195,3 +195,18 @@ def test_random_polynomials_with_close_and_multiple_roots_match_sympy():
         assert r.complete and [k for _, k in got] == [k for _, k in want], str(f)
         assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
                    for (a, _), (b, _) in zip(got, want)), str(f)
+
+
+@pytest.mark.parametrize("f, kind", [("abs(x) + abs(y)", "minimum"), ("abs(x) - abs(y)", "saddle"),
+                                     ("-abs(x) - y^2", "maximum"),
+                                     ("1000 + abs(x) + y^2", "minimum")])
+def test_kinks_in_several_variables_are_not_a_linear_gradient(f, kind):
+    r = critical_points(parse(f), ["x", "y"], [(-2, 2), (-2, 2)])
+    assert not r.complete and "kinks (absolute)" in r.note and "linear" not in r.note
+    assert [(p.point, p.kind, p.kink) for p in r.points] == [((0.0, 0.0), kind, True)]
+    assert "-0" not in str(r)
+
+
+def test_piecewise_constant_is_not_called_constant():
+    r = critical_points(parse("floor(x)"), ["x"], [(-3, 3)])
+    assert not r.complete and "piecewise constant (floor)" in r.note

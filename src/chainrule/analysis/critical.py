@@ -88,7 +88,9 @@ class CriticalPoints:
 
 
 def _line(p: CriticalPoint) -> str:
-    kink = " (kink: f' jumps across 0)" if p.kink else ""
+    kink = ""
+    if p.kink:
+        kink = " (kink: f' jumps across 0)" if len(p.point) == 1 else " (kink: by f nearby)"
     return f"({_fmt(p.point)}): {p.kind}{kink}, f = {p.value:.6g}"
 
 
@@ -108,9 +110,10 @@ def _kind_1d(left: int, right: int) -> str:
 
 
 def _kinks(expr: Expr) -> list[str]:
-    """Names of the non-smooth primitives in ``expr`` (the registry's ``kinks`` facts)."""
+    """Names of the non-smooth primitives in ``expr``: those with kinks or jumps (the
+    registry's ``kinks`` facts) and the piecewise-constant ones (no derivative rules)."""
     names = {n.op.name for n in walk_postorder(expr)
-             if isinstance(n.op, Primitive) and n.op.kinks}
+             if isinstance(n.op, Primitive) and (n.op.kinks or not n.op.differentiable)}
     return sorted(names)
 
 
@@ -140,6 +143,11 @@ def critical_points(expr: Any, vars: list, box: list, grid: int = 7) -> Critical
 def _critical_1d(expr: Expr, x: Expr, lo: float, hi: float) -> CriticalPoints:
     d1 = diff(expr, x)
     if d1.op == "const" and d1.value == 0:
+        kinks = _kinks(expr)
+        if kinks:
+            return CriticalPoints([], False, f"f' is zero wherever it exists: f is piecewise "
+                                  f"constant ({', '.join(kinks)}), so every point where it "
+                                  "does not jump is critical", [x])
         return CriticalPoints([], False, "f' is identically zero: f is constant, so every "
                               "point of the interval is critical", [x])
     poly = _poly.poly_from_expr(expr, x)
@@ -180,7 +188,7 @@ def _critical_scan(expr: Expr, d1: Expr, x: Expr, lo: float, hi: float) -> Criti
             value, second = float(np.asarray(f(c.value))), float(np.asarray(f2(c.value)))
         if not np.isfinite(value):
             continue  # a pole of f, where f' changes sign without f having a value
-        points.append(CriticalPoint((c.value + 0.0,), value, _kind_1d(c.left, c.right),
+        points.append(CriticalPoint((c.value + 0.0,), value + 0.0, _kind_1d(c.left, c.right),
                                     (second,), c.jump))
     spacing = (hi - lo) / (GRID - 1)
     note = (f"numerical search, not proven complete: f' was scanned at {GRID} points "
@@ -299,10 +307,34 @@ def _kind(eigs: np.ndarray, typical: float) -> str:
     return "saddle"
 
 
+def _probe_kind(field: _Field, r: np.ndarray, value: float, width: float) -> tuple:
+    """At a point of a non-smooth f where the Hessian says nothing: compare f at nearby
+    points in many directions (the several-variable form of the sign test). All higher
+    (beyond round-off): a minimum; all lower: a maximum; both: a saddle. Returns the kind
+    and whether it was decided this way."""
+    n = len(r)
+    dirs = np.vstack([np.eye(n), -np.eye(n), 2 * _halton(4 * n + 8, n) - 1])
+    dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
+    pts = r + 1e-5 * width * dirs
+    with np.errstate(all="ignore"):
+        vals = np.broadcast_to(np.asarray(field.f(*pts.T), dtype=float), (len(pts),))
+    noise = 8 * np.finfo(float).eps * max(abs(value), float(np.max(np.abs(vals))))
+    if not np.all(np.isfinite(vals)):
+        return "degenerate", False
+    if np.all(vals > value + noise):
+        return "minimum", True
+    if np.all(vals < value - noise):
+        return "maximum", True
+    if np.any(vals > value + noise) and np.any(vals < value - noise):
+        return "saddle", True
+    return "degenerate", False
+
+
 def _critical_nd(expr: Expr, xs: list, box: list, grid: int) -> CriticalPoints:
     field = _Field(expr, xs)
     lo, hi = np.array(box, float).T
-    linear = all(e.op == "const" for row in field.hess for e in row)
+    kinks = _kinks(expr)  # abs, sign...: a zero Hessian does not make the gradient linear
+    linear = not kinks and all(e.op == "const" for row in field.hess for e in row)
     if linear:
         starts, how = ((lo + hi) / 2)[None, :], ""
     else:
@@ -315,8 +347,11 @@ def _critical_nd(expr: Expr, xs: list, box: list, grid: int) -> CriticalPoints:
         eigs = np.linalg.eigvalsh(h)
         with np.errstate(all="ignore"):
             value = float(np.asarray(field.f(*r)))
-        points.append(CriticalPoint(tuple(float(v) + 0.0 for v in r), value, _kind(eigs, typical),
-                                    tuple(float(e) for e in eigs)))
+        kind, kink = _kind(eigs, typical), False
+        if kind == "degenerate" and kinks:
+            kind, kink = _probe_kind(field, r, value, float(np.max(hi - lo)))
+        points.append(CriticalPoint(tuple(float(v) + 0.0 for v in r), value + 0.0, kind,
+                                    tuple(float(e) for e in eigs), kink))
     if linear and np.linalg.matrix_rank(field.hessian(starts)[0]) < len(xs):
         return CriticalPoints(points, False, "the gradient is linear but the Hessian is "
                               "singular: the critical points form a line or plane, of which "
@@ -328,4 +363,8 @@ def _critical_nd(expr: Expr, xs: list, box: list, grid: int) -> CriticalPoints:
         note = (f"numerical search, not proven complete: Newton's method from {len(starts)} "
                 f"starts ({how}) in the box; critical points whose basins miss every start may be "
                 "missed")
+    if kinks:
+        note += (f". f has kinks ({', '.join(kinks)}): Newton's method finds a critical "
+                 "point at a kink only when a start lies on it, so such points may be missed; "
+                 "those found are classified by comparing f at nearby points")
     return CriticalPoints(points, linear, note, xs)
