@@ -191,3 +191,52 @@ def test_budget_counts_traced_work_only_when_active():
     with cr.budget() as b:
         cr.grad(lambda x: cnp.sin(x) * x)(0.3)
         assert b.used >= 2
+
+
+# ---------------------------------------------------------------------------------------
+# Found while attacking the engine.
+
+
+def test_sigmoid_and_softplus_of_complex_numbers_are_the_formulas():
+    z = np.array([1 + 1j, -2 + 0.5j])
+    np.testing.assert_allclose(cnp.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-14)
+    np.testing.assert_allclose(cnp.softplus(z), np.log(1 + np.exp(z)), rtol=1e-14)
+
+
+def test_hypot_at_the_origin_follows_abs():
+    assert cr.grad(cnp.hypot, argnums=(0, 1))(0.0, 0.0) == (0.0, 0.0)
+    assert cr.grad(lambda x: cnp.hypot(x, 0.0))(0.0) == cr.grad(cnp.abs)(0.0)
+    np.testing.assert_allclose(cr.grad(cnp.hypot, argnums=(0, 1))(3.0, 4.0), (0.6, 0.8))
+
+
+def test_empty_arrays():
+    e = np.zeros(0)
+    with np.errstate(all="ignore"):  # the mean of nothing is 0/0, as in NumPy
+        np.testing.assert_array_equal(cr.grad(cnp.mean)(e), e)
+        np.testing.assert_array_equal(cr.grad(cnp.std)(e), e)
+    assert cnp.logsumexp(e) == -np.inf and cnp.softmax(e).shape == (0,)
+    np.testing.assert_array_equal(cr.grad(lambda x: cnp.sum(cnp.softmax(x)))(e), e)
+    for transform in (cr.jacfwd, cr.jacrev, cr.jacobian):
+        assert transform(lambda x: 2 * x)(e).shape == (0, 0)
+    assert cr.hessian(lambda x: cnp.sum(x * x))(e).shape == (0, 0)
+    assert cr.jacfwd(lambda x: cnp.sum(x) + np.ones(2))(e).shape == (2, 0)
+
+
+def test_grad_of_a_function_that_returns_no_number():
+    for out in (None, "a", [1.0, 2.0]):
+        with pytest.raises(TypeError, match="scalar output"):
+            cr.grad(lambda x, out=out: out)(1.0)
+
+
+def test_vjp_with_a_cotangent_of_the_wrong_shape():
+    _, pullback = cr.vjp(cnp.sin, np.ones(2))
+    with pytest.raises(ValueError, match=r"cotangent of shape \(3,\)"):
+        pullback(np.ones(3))
+
+
+def test_float32_stays_float32_when_a_rule_is_redone_on_numpy_scalars():
+    x = np.array([1.0, 2.0], np.float32)
+    with np.errstate(divide="ignore"):
+        g = cr.grad(lambda x: cnp.sum(x / 0.0))(x)
+        _, t = cr.jvp(lambda x: x / 0.0, (x,), (x,))
+    assert g.dtype == np.float32 and t.dtype == np.float32

@@ -105,6 +105,17 @@ def _select(args: tuple, argnums: int | Sequence[int], fname: str) -> tuple:
     return leaves, tree, rebuild
 
 
+def _seed(ct: Any, x: Any) -> Any:
+    """A cotangent or tangent handed to an interpreter for the value ``x``: like ``x``,
+    and a Python float for a Python float (the interpreters' fast path)."""
+    if x.__class__ is float and ct.__class__ in _REAL_SCALARS:
+        return float(ct)
+    return _like(ct, x)
+
+
+_REAL_SCALARS = {float, int, np.float64}
+
+
 def _like(ct: Any, x: Any) -> Any:
     """Shape and dtype a cotangent (or tangent) like the input ``x`` it belongs to."""
     if ct is None:
@@ -159,7 +170,11 @@ def _vjp(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, fname: 
             raise RuntimeError(f"{fname}: this tape was already used for a gradient and "
                                "released; use vjp() to pull back several cotangents")
         used.append(True)
-        ct_leaves = [_like(c, o) for c, o in zip(ct_leaves, out_vals)]
+        for c, o in zip(ct_leaves, out_vals):
+            if c is not None and _shape(c) not in ((), _shape(o)):
+                raise ValueError(f"{fname}: a cotangent of shape {_shape(c)} was given for "
+                                 f"an output of shape {_shape(o)}")
+        ct_leaves = [_seed(c, o) for c, o in zip(ct_leaves, out_vals)]
         with paused_gc():
             cts = trace.backward(tape, out_leaves, ct_leaves, inputs, retain=not once)
         return tree_unflatten(tree, [_like(c, x) for c, x in zip(cts, leaves)])
@@ -208,7 +223,7 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple:
                              f"shape {_shape(p)}")
     trace = ForwardTrace()
     with trace:
-        inputs = [trace.new_input(p, _like(t, p)) for p, t in zip(p_leaves, t_leaves)]
+        inputs = [trace.new_input(p, _seed(t, p)) for p, t in zip(p_leaves, t_leaves)]
         out = f(*rebuild(inputs))
         out_leaves, out_tree = tree_flatten(out)
         vals = [trace.primal_of(o) for o in out_leaves]
@@ -221,6 +236,11 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple:
 
 
 def _check_scalar(out: Any, fname: str) -> None:
+    if not isinstance(out, (Tracer, float, int, np.ndarray, np.generic)) or \
+            (not isinstance(out, Tracer) and np.asarray(out).dtype.kind not in "biuf"):
+        if not isinstance(out, (tuple, list, dict)):
+            raise TypeError(f"{fname} needs a function with a scalar output, but it returned "
+                            f"{_brief(out)} ({type(out).__name__})")
     if isinstance(out, (tuple, list, dict)) or _shape(out) != ():
         shape = "a pytree" if isinstance(out, (tuple, list, dict)) else f"shape {_shape(out)}"
         raise TypeError(
@@ -374,9 +394,10 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
         for seed in _basis(leaves, "computing a Jacobian column by column"):
             out, t = jvp(g, tuple(leaves), tuple(seed))
             cols.append(_flat(t))
-        if out is None:
+        if out is None:  # no input elements: an empty Jacobian of the right shape
             out = g(*leaves)
-            return _assemble(None, out, args, argnums)
+            m = sum(math.prod(_shape(o)) for o in tree_flatten(out)[0])
+            return _assemble(np.zeros((m, 0)), out, args, argnums)
         return _assemble(cnp.stack(cols, axis=1), out, args, argnums)
 
     return jac_f

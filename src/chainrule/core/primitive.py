@@ -117,8 +117,22 @@ ARITH_ERRORS = (ZeroDivisionError, OverflowError)
 
 
 def numpy_call(fn: Callable, *args: Any, **params: Any) -> Any:
-    """``fn(*args, **params)`` with every Python float argument made a NumPy float64."""
-    return fn(*[np.float64(a) if a.__class__ is float else a for a in args], **params)
+    """``fn(*args, **params)`` with every Python float (and int) argument made a NumPy
+    scalar. Python scalars are "weak" in NumPy's promotion (NEP 50): beside float32
+    arrays they act as float32, so they become scalars of the arguments' float type."""
+    kinds = [a.dtype for a in args
+             if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == "f"]
+    dt = np.result_type(*kinds) if kinds else np.dtype(np.float64)
+    return fn(*[_numpy_scalar(a, dt) for a in args], **params)
+
+
+def _numpy_scalar(a: Any, dt: np.dtype) -> Any:
+    cls = a.__class__
+    if cls is float:
+        return dt.type(a)
+    if cls is int and -(2**63) <= a < 2**63:
+        return np.int64(a)
+    return a
 
 
 _to_arrays: Callable[[tuple], tuple] | None = None

@@ -94,24 +94,24 @@ class PerArg:
         return functools.partial(self.fn, i)
 
 
-# The fast paths compute on Python floats with ``math``, but only keep a finite result:
-# anything else (an error, inf, nan) is recomputed by the ufunc, so that values, NumPy's
-# floating-point warnings and ``np.errstate`` are exactly as for arrays.
+# The fast paths compute on Python floats with ``math`` and ``operator``, but never with
+# other semantics than NumPy's: where they raise, the ufunc computes instead. ``math``
+# functions raise wherever NumPy would warn (overflow, domain errors), so their results
+# are kept; Python's + - * / overflow or make nan silently, so a non-finite result of a
+# binary fast path is recomputed by the ufunc, which gives NumPy's warning (np.errstate).
+# tests/test_engine_adversarial.py checks values and warnings against 0-d arrays.
 
 def fast_unary(ufunc: Callable, fast: Callable | None) -> Callable:
-    """``ufunc``, computed by ``fast`` for a Python float when that gives a finite value."""
+    """``ufunc``, computed by ``fast`` for a Python float unless that raises."""
     if fast is None:
         return ufunc
 
     def impl(x):
         if x.__class__ is float:
             try:
-                r = fast(x)
+                return fast(x)
             except _FAST_ERRORS:
                 pass
-            else:
-                if r - r == 0.0:
-                    return r
         return ufunc(x)
 
     impl.__name__ = getattr(ufunc, "__name__", "impl")

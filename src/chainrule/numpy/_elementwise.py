@@ -310,8 +310,16 @@ absolute = unary("absolute", np.absolute, lambda ans, x: sign(x), fast=abs,
 
 
 def _sigmoid(x):
+    if np.iscomplexobj(x):  # the formula itself: the stable form below needs an order
+        return 1 / (1 + np.exp(-x))
     e = np.exp(-np.abs(x))
     return np.where(np.greater_equal(x, 0), 1 / (1 + e), e / (1 + e))
+
+
+def _softplus(x):
+    if np.iscomplexobj(x):  # logaddexp is real-only: the formula, principal branch
+        return np.log1p(np.exp(x))
+    return np.logaddexp(0, x)
 
 
 def _sigmoid_fast(x):
@@ -328,7 +336,7 @@ def _softplus_fast(x):
 sigmoid = unary("sigmoid", _sigmoid, lambda ans, x: ans * (1 - ans), fast=_sigmoid_fast,
                 rule="sigmoid rule", statement="sigma'(u) = sigma(u) (1 - sigma(u)) u'",
                 samples=_samples_unary("sigmoid", -4.0, 4.0), save_args=False)
-softplus = unary("softplus", lambda x: np.logaddexp(0, x), lambda ans, x: sigmoid(x),
+softplus = unary("softplus", _softplus, lambda ans, x: sigmoid(x),
                  fast=_softplus_fast,
                  rule="softplus rule", statement="softplus'(u) = sigma(u) u'",
                  samples=_samples_unary("softplus", -4.0, 4.0), save_ans=False)
@@ -344,8 +352,19 @@ arctan2 = binary(
     fast=math.atan2, rule="inverse trigonometric rule",
     statement="d atan2(y, x) = (x dy - y dx) / (x^2 + y^2)", domain="(x, y) != (0, 0)",
     samples=_samples_binary("arctan2", 0.3, 2.0), save_ans=False)
+def _hypot_scale(ans):
+    """``hypot`` with 1 where it is 0: at the kink (0, 0) the partials are taken as 0, as
+    ``abs'(0) = 0`` (``hypot(x, 0) = |x|``)."""
+    zero = equal(ans, 0)
+    if isinstance(zero, Tracer) or not np.any(zero):
+        return ans
+    return where(zero, 1.0, ans)
+
+
 hypot = binary(
-    "hypot", np.hypot, lambda ans, x, y: x / ans, lambda ans, x, y: y / ans,
+    "hypot", np.hypot, lambda ans, x, y: x / _hypot_scale(ans),
+    lambda ans, x, y: y / _hypot_scale(ans),
     fast=math.hypot, rule="hypotenuse rule",
-    statement="d hypot(x, y) = (x dx + y dy) / hypot(x, y)", kinks="(x, y) = (0, 0)",
+    statement="d hypot(x, y) = (x dx + y dy) / hypot(x, y)",
+    kinks="(x, y) = (0, 0) (partials taken as 0)",
     samples=_samples_binary("hypot", 0.3, 2.0))

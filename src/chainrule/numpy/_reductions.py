@@ -126,8 +126,9 @@ cumsum = defprim(
 
 
 def _logsumexp_impl(x, *, axis, keepdims):
-    m = np.maximum.reduce(x, axis=axis, keepdims=True) if x.__class__ is np.ndarray \
-        else np.max(x, axis=axis, keepdims=True)
+    # initial=-inf: the log-sum-exp of nothing is log(0) = -inf, as in SciPy.
+    m = np.maximum.reduce(x, axis=axis, keepdims=True, initial=-np.inf) \
+        if x.__class__ is np.ndarray else np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     m = np.where(np.isfinite(m), m, 0)
     with np.errstate(divide="ignore"):  # all -inf gives -inf, as log(0) should
         out = np.log(np.add.reduce(np.exp(x - m), axis=axis, keepdims=True)) + m
