@@ -253,3 +253,13 @@ def test_curve_paths_draw_the_iterates_on_the_curve():
     np.testing.assert_allclose(line.get_ydata(), xs**4 - 3 * xs)
     lo, hi = ax.get_xlim()
     assert lo < xs.min() and xs.max() < hi
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: plot.function_and_derivatives("log(-x^2 - 1)"),
+    lambda: plot.tangents("sqrt(x)", at=-1, xlim=(-3, -1)),
+    lambda: plot.contour_paths("log(-x^2 - y^2 - 1)"),
+])
+def test_nothing_finite_to_draw_is_an_error(draw):
+    with pytest.raises(ValueError, match="nothing to draw"):
+        draw()

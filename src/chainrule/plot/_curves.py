@@ -119,11 +119,20 @@ class Curve(NamedTuple):
     breaks: list
 
 
-def sample(fn: Callable, xlim: Sequence[float], n: int = 801) -> Curve:
+def sample(fn: Callable, xlim: Sequence[float], n: int = 801, *,
+           name: str | None = None) -> Curve:
     """f on a grid of ``n`` points, with NaN for non-finite values and a NaN gap at every
-    jump or pole, flanked by the one-sided values there."""
+    jump or pole, flanked by the one-sided values there.
+
+    Raises:
+        ValueError: when ``name`` is given and f has no finite value on the grid (there
+            would be nothing to draw).
+    """
     xs = grid(float(xlim[0]), float(xlim[1]), n)
     ys = _eval(fn, xs)
+    if name is not None and not np.isfinite(ys).any():
+        raise ValueError(f"{name} has no finite value for x in [{float(xlim[0]):g}, "
+                         f"{float(xlim[1]):g}]: nothing to draw")
     jumps = _jumps(fn, xs, ys)
     poles = _peaks(fn, xs, ys)
     mids = [0.5 * (a + b) for a, _, b, _ in jumps]

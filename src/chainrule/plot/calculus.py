@@ -50,7 +50,7 @@ def function_and_derivatives(f: Any, xlim: Sequence[float] = (-3, 3),
     """
     fn = as_function(f, 1)
     fig, ax = new_axes(ax)
-    curves = [sample(fn, xlim)]
+    curves = [sample(fn, xlim, name=f"f = {fn.label}")]
     _plot(ax, curves[0], label=label, linewidth=2.2)
     for order in orders:
         curves.append(sample(fn.derivative(int(order)), xlim))
@@ -78,8 +78,8 @@ def tangents(f: Any, at: Any, xlim: Sequence[float] = (-3, 3), *, ax: Any = None
     ``draw_function=False`` adds only the tangent lines, to axes that already show f.
     """
     fn = as_function(f, 1)
+    c = sample(fn, xlim, name=f"f = {fn.label}")
     fig, ax = new_axes(ax)
-    c = sample(fn, xlim)
     if draw_function:
         _plot(ax, c, label=f"f = {fn.label}", linewidth=2.2, color="k")
     points = [at] if np.ndim(at) == 0 else list(at)
@@ -117,8 +117,8 @@ def taylor_polynomials(f: Any, at: float = 0.0, orders: Sequence[int] = (1, 2, 3
                        xlim: Sequence[float] = (-3, 3), *, ax: Any = None) -> Any:
     """Plot f and its Taylor polynomials of the given orders about ``at``."""
     fn = as_function(f, 1)
+    c = sample(fn, xlim, name=f"f = {fn.label}")
     fig, ax = new_axes(ax)
-    c = sample(fn, xlim)
     _plot(ax, c, label=f"f = {fn.label}", linewidth=2.6, color="k")
     dashes = ["--", "-.", ":", (0, (6, 2, 1, 2, 1, 2))]
     for i, order in enumerate(orders):       # coinciding polynomials stay distinguishable
@@ -180,8 +180,8 @@ def critical_points_plot(f: Any, xlim: Sequence[float] = (-3, 3), *, ax: Any = N
     traceable callables (:func:`chainrule.analysis.critical_points`), from the sign
     changes of a numerical derivative for other callables."""
     fn = as_function(f, 1)
+    c = sample(fn, xlim, name=f"f = {fn.label}")
     fig, ax = new_axes(ax)
-    c = sample(fn, xlim)
     _plot(ax, c, label=f"f = {fn.label}", linewidth=2.2, color="k")
     points, how = _critical(fn, xlim)
     seen: set[str] = set()

@@ -56,6 +56,16 @@ def path_label(item: Any, i: int) -> str:
     return f"run {i + 1}"
 
 
+def _values(fn: PlotFunction, X: np.ndarray, Y: np.ndarray, xlim: Sequence[float],
+            ylim: Sequence[float]) -> np.ndarray:
+    Z = fn(X, Y)
+    if not np.isfinite(Z).any():
+        raise ValueError(f"f = {fn.label} has no finite value on [{float(xlim[0]):g}, "
+                         f"{float(xlim[1]):g}] x [{float(ylim[0]):g}, {float(ylim[1]):g}]: "
+                         "nothing to draw")
+    return Z
+
+
 def _colorbar(fig: Any, ax: Any, cs: Any, fn: PlotFunction, norm: Any) -> None:
     label = f"f({', '.join(fn.names)})"
     if norm is None:
@@ -154,10 +164,10 @@ def contour_paths(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float]
     the recorded parameters; its default label is its learning rate.
     """
     fn = as_function(f, 2, names=variables)
-    fig, ax = new_axes(ax, figsize=(7.0, 5.5))
     n = resolution if fn.expr is not None else min(resolution, 60)
     X, Y = np.meshgrid(grid(*map(float, xlim), n), grid(*map(float, ylim), n))
-    Z = fn(X, Y)
+    Z = _values(fn, X, Y, xlim, ylim)
+    fig, ax = new_axes(ax, figsize=(7.0, 5.5))
     Zc, levels, norm = contour_levels(Z)
     cs = ax.contourf(X, Y, Zc, levels=levels, norm=norm, cmap="viridis", alpha=0.85)
     ax.contour(X, Y, Zc, levels=levels[::2], norm=norm, colors="k", linewidths=0.4,
@@ -198,7 +208,7 @@ def surface(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float] = (-3
     fn = as_function(f, 2, names=variables)
     n = resolution if fn.expr is not None else min(resolution, 40)
     X, Y = np.meshgrid(grid(*map(float, xlim), n), grid(*map(float, ylim), n))
-    Zc, _, _ = contour_levels(fn(X, Y))
+    Zc, _, _ = contour_levels(_values(fn, X, Y, xlim, ylim))
     surf = ax.plot_surface(X, Y, Zc, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
     fig.colorbar(surf, ax=ax, shrink=0.6, pad=0.1, label=f"f({', '.join(fn.names)})")
     ax.set_title(f"Surface of f = {fn.label}")
