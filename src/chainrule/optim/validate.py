@@ -133,7 +133,8 @@ def check_bool(value: Any, name: str, where: str = "") -> bool:
 def check_choice(value: Any, name: str, where: str, choices: Sequence[Any]) -> Any:
     """One of ``choices`` (compared with ``==`` on hashable values only)."""
     try:
-        ok = any(type(value) is type(c) and value == c for c in choices)
+        ok = any(isinstance(value, type(c)) and not isinstance(value, (bool, np.bool_))
+                 and value == c for c in choices)
     except (TypeError, ValueError):
         ok = False
     if not ok:
