@@ -61,8 +61,9 @@ def test_high_degree_minimum_without_overflow_warnings():
 
 
 def test_cli_leaks_no_runtime_warning():
-    done = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", "chainrule", "critical",
-                           "x^1000-x"], capture_output=True, text=True, timeout=120)
+    command = [sys.executable, "-W", "error::RuntimeWarning", "-m", "chainrule", "critical",
+               "x^1000-x"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and "minimum" in done.stdout
 
