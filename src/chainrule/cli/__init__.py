@@ -35,7 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
                            help="what to do (chainrule COMMAND -h for its options)")
+    _add_calculus(sub)   # diff, gradient, hessian, taylor, tangent, implicit, critical
+    add_parsers(sub)     # plot, optimize, train, tour
+    for command in sub.choices.values():
+        command.add_argument(
+            "--time-limit", type=seconds, metavar="SECONDS",
+            help=f"stop with an error after this many seconds (default: ${ENV_SECONDS} if "
+                 f"set, else {DEFAULT_SECONDS:g})")
+    return p
 
+
+def _add_calculus(sub: argparse._SubParsersAction) -> None:
     def add(name: str, help: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help, description=help)
         c.add_argument("formula", help="the formula, in quotes")
@@ -51,14 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
                        ("hessian", "matrix of second partial derivatives")):
         c = add(name, help)
         c.add_argument("--vars", help="comma-separated variables (default: all, sorted)")
-        c.add_argument("--at", help="evaluate at a point: x=1,y=2")
+        c.add_argument("--at", help="evaluate at a point: x=1,y=2 (or 1,2 in sorted order)")
     t = add("taylor", "Taylor polynomial about a point")
     t.add_argument("--wrt", help="the variable (default: the only one)")
-    t.add_argument("--at", default="0", help="expansion point (default 0)")
+    t.add_argument("--at", default="0", help="expansion point, kept exact: 1, pi/2 (default 0)")
     t.add_argument("--order", type=int, default=3, help="degree of the polynomial")
     g = add("tangent", "tangent line (linear approximation) at a point")
     g.add_argument("--wrt", help="the variable (default: the only one)")
-    g.add_argument("--at", required=True, help="the point of tangency")
+    g.add_argument("--at", required=True, help="the point of tangency, kept exact: 1, pi/2")
     i = add("implicit", "dy/dx of an equation F(x, y) = G(x, y)")
     i.add_argument("--x", default="x", help="independent variable (default x)")
     i.add_argument("--y", default="y", help="dependent variable (default y)")
@@ -66,13 +76,6 @@ def build_parser() -> argparse.ArgumentParser:
     c = add("critical", "critical points, classified as minimum, maximum or saddle")
     c.add_argument("--vars", help="comma-separated variables (default: all, sorted)")
     c.add_argument("--box", default="-10:10", help="search range per variable, e.g. -5:5,-3:3")
-    add_parsers(sub)     # plot, optimize, train, tour
-    for command in sub.choices.values():
-        command.add_argument(
-            "--time-limit", type=seconds, metavar="SECONDS",
-            help=f"stop with an error after this many seconds (default: ${ENV_SECONDS} if "
-                 f"set, else {DEFAULT_SECONDS:g})")
-    return p
 
 
 COMMANDS = {**COMMANDS, **MORE_COMMANDS}

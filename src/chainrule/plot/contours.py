@@ -179,11 +179,17 @@ def contour_paths(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float]
     _draw_paths(ax, histories, labels)
     ax.set_xlim(*map(float, xlim))
     ax.set_ylim(*map(float, ylim))
+    _finish(ax, fn, xlim, ylim, found, len(histories))
+    return fig
+
+
+def _finish(ax: Any, fn: PlotFunction, xlim: Sequence[float], ylim: Sequence[float],
+            found: int, paths: int) -> None:
+    """Equal scales (unless the box is very long), the title, the labels, the legend."""
     spans = (float(xlim[1]) - float(xlim[0]), float(ylim[1]) - float(ylim[0]))
     if max(spans) <= 5 * min(spans):
         ax.set_aspect("equal")
-    what = [w for w, on in (("critical points", found), ("optimizer paths", len(histories)))
-            if on]
+    what = [w for w, on in (("critical points", found), ("optimizer paths", paths)) if on]
     title = f"Contours of f = {fn.label}"
     if what:
         more = "with " + " and ".join(what)
@@ -193,7 +199,6 @@ def contour_paths(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float]
     ax.set_ylabel(fn.names[1])
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
-    return fig
 
 
 def surface(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float] = (-3, 3), *,

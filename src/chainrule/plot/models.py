@@ -34,6 +34,16 @@ def _probabilities(model: Any, points: np.ndarray) -> np.ndarray | None:
     return P if P.ndim == 2 and P.shape[1] >= 2 and np.isfinite(P).all() else None
 
 
+def _grid_answers(model: Any, points: np.ndarray, y: np.ndarray) -> tuple[Any, Any, Any]:
+    """``(probabilities or None, predictions or None, classes)`` on the grid."""
+    P = _probabilities(model, points)
+    classes = np.asarray(getattr(model, "classes_", np.unique(y)))
+    if P is not None and P.shape[1] == len(classes):
+        return P, None, classes
+    pred = np.asarray(model.predict(points)).ravel()
+    return None, pred, np.unique(np.concatenate([classes, np.unique(y), np.unique(pred)]))
+
+
 def _regions_by_probability(ax: Any, gx: np.ndarray, gy: np.ndarray, P: np.ndarray,
                             colors: list) -> None:
     """Each class's region (where its probability is the largest) and the boundaries, as
@@ -71,12 +81,7 @@ def decision_boundary(model: Any, X: Any, y: Any, resolution: int = 300, *,
     lo, hi = _limits(X)
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
                          np.linspace(lo[1], hi[1], resolution))
-    points = np.column_stack([gx.ravel(), gy.ravel()])
-    P = _probabilities(model, points)
-    classes = np.asarray(getattr(model, "classes_", np.unique(y)))
-    if P is None or P.shape[1] != len(classes):
-        P, pred = None, np.asarray(model.predict(points)).ravel()
-        classes = np.unique(np.concatenate([classes, np.unique(y), np.unique(pred)]))
+    P, pred, classes = _grid_answers(model, np.column_stack([gx.ravel(), gy.ravel()]), y)
     index = {c: i for i, c in enumerate(classes.tolist())}
     cmap = matplotlib.colormaps["tab10"]
     colors = [cmap(i % 10) for i in range(len(classes))]
