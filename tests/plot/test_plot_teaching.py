@@ -263,3 +263,14 @@ def test_curve_paths_draw_the_iterates_on_the_curve():
 def test_nothing_finite_to_draw_is_an_error(draw):
     with pytest.raises(ValueError, match="nothing to draw"):
         draw()
+
+
+def test_critical_point_search_out_of_time_is_said(monkeypatch):
+    import chainrule.analysis as analysis
+    from chainrule.core.budget import BudgetExceeded
+
+    def out_of_time(*args, **kwargs):
+        raise BudgetExceeded("seconds", 10, "searching")
+    monkeypatch.setattr(analysis, "critical_points", out_of_time)
+    ax = plot.contour_paths("x^2 - y^2", (-1, 1), (-1, 1)).axes[0]
+    assert "ran out of time; none are marked" in ax.get_title()

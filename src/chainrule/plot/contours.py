@@ -112,10 +112,11 @@ def _quiver(ax: Any, fn: PlotFunction, xlim: Sequence[float], ylim: Sequence[flo
 
 
 def _mark_critical(ax: Any, fn: PlotFunction, xlim: Sequence[float],
-                   ylim: Sequence[float]) -> int:
-    """Mark the critical points inside the box by kind; returns how many."""
+                   ylim: Sequence[float]) -> int | None:
+    """Mark the critical points inside the box by kind; returns how many, or None when the
+    search could not finish (its budget ran out)."""
     from chainrule.analysis import critical_points
-    from chainrule.core.budget import budget
+    from chainrule.core.budget import BudgetExceeded, budget
 
     from .calculus import kind_style
 
@@ -125,7 +126,9 @@ def _mark_critical(ax: Any, fn: PlotFunction, xlim: Sequence[float],
     try:
         with budget(seconds=10):
             points = critical_points(fn.expr, fn.names, box).points
-    except (ValueError, ArithmeticError):   # BudgetExceeded included: draw without them
+    except BudgetExceeded:
+        return None
+    except (ValueError, ArithmeticError):   # e.g. no Hessian where f is not smooth
         return 0
     for p in points:
         x0, y0 = (float(v) for v in p.point)
@@ -184,7 +187,7 @@ def contour_paths(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float]
 
 
 def _finish(ax: Any, fn: PlotFunction, xlim: Sequence[float], ylim: Sequence[float],
-            found: int, paths: int) -> None:
+            found: int | None, paths: int) -> None:
     """Equal scales (unless the box is very long), the title, the labels, the legend."""
     spans = (float(xlim[1]) - float(xlim[0]), float(ylim[1]) - float(ylim[0]))
     if max(spans) <= 5 * min(spans):
@@ -194,6 +197,8 @@ def _finish(ax: Any, fn: PlotFunction, xlim: Sequence[float], ylim: Sequence[flo
     if what:
         more = "with " + " and ".join(what)
         title += ("\n" if len(title) + len(more) > 55 else " ") + more
+    if found is None:
+        title += "\n(the search for critical points ran out of time; none are marked)"
     ax.set_title(title)
     ax.set_xlabel(fn.names[0])
     ax.set_ylabel(fn.names[1])
