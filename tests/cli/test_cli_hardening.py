@@ -148,6 +148,7 @@ def test_lr_must_be_finite_and_positive(run, lr):
     (["diff", "x^2", "--at", "x=sqrt(-1)"], "'sqrt(-1)' is not a finite number"),
     (["diff", "x^2", "--wrt", "2"], "--wrt: '2' is not a variable name"),
     (["diff", "x^2", "--wrt", ""], "--wrt: '' is not a variable name"),
+    (["diff", "x^2", "--at", "\u0445=1"], "is not a variable name ('\u0445' (CYRILLIC"),
     (["gradient", "x*y", "--vars", "x,x"], "--vars names x twice"),
     (["gradient", "x*y", "--vars", "x,,y"], "--vars has an empty part"),
     (["implicit", "x^2 + y^2 = 25", "--y", "x"], "--x and --y must be different"),

@@ -50,12 +50,13 @@ def parts(text: str, option: str) -> list[str]:
 def name(text: str, option: str) -> str:
     """A variable name, as the formula parser reads it (``x``, ``x1``, ``theta``...)."""
     text = text.strip()
+    why = ""
     try:
         e = parse(text) if text else None
-    except ParseError:
-        e = None
+    except ParseError as err:
+        e, why = None, f" ({str(err).splitlines()[0]})"
     if not _is_symbol(e):
-        raise UsageError(f"{option}: {text!r} is not a variable name")
+        raise UsageError(f"{option}: {text!r} is not a variable name{why}")
     return str(e)
 
 
