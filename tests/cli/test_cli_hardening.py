@@ -354,3 +354,9 @@ def test_huge_exact_points_are_shown_as_floats(run):
 def test_points_for_the_wrong_variable_are_refused(run, argv, message):
     status, _, err = run(*argv)
     assert status == 2 and message in err
+
+
+def test_hessian_with_infinite_entries_has_no_eigenvalues(run):
+    status, out, _ = run("hessian", "exp(x*y)", "--at", "x=100,y=100")
+    assert status == 0
+    assert "eigenvalues: not computed" in out and "nan" not in out

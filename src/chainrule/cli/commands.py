@@ -158,8 +158,12 @@ def cmd_hessian(a: argparse.Namespace) -> str:
         M = np.array([[float(evaluate(h, point)) for h in row] for row in H])
         matrix = np.array2string(M, precision=6, prefix="    ")
         lines.append(f"  at {_where(point)}:\n    {matrix}")
-        eig = np.linalg.eigvalsh((M + M.T) / 2)
-        lines.append(f"  eigenvalues: {np.array2string(eig, precision=6)}")
+        if np.isfinite(M).all():
+            eig = np.linalg.eigvalsh((M + M.T) / 2)
+            lines.append(f"  eigenvalues: {np.array2string(eig, precision=6)}")
+        else:
+            lines.append("  eigenvalues: not computed (the Hessian has entries that are "
+                         "not finite there)")
     return "\n".join(lines)
 
 
