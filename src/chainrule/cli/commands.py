@@ -7,6 +7,7 @@ helpers all come from :mod:`chainrule.symbolic` and :mod:`chainrule.analysis`.
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 import numpy as np
@@ -93,10 +94,16 @@ def _where(point: dict) -> str:
     return ", ".join(f"{k} = {v:g}" for k, v in point.items())
 
 
+def _value(v: Any) -> str:
+    """A computed value; NaN says that the formula is not defined there."""
+    v = float(v)
+    return "undefined (nan)" if math.isnan(v) else f"{v:.10g}"
+
+
 def _at_line(e: Expr, point: dict | None) -> str:
     if point is None:
         return ""
-    return f"\n  at {_where(point)}: {float(evaluate(e, point)):.10g}"
+    return f"\n  at {_where(point)}: {_value(evaluate(e, point))}"
 
 
 MAX_ORDER = 20         # derivatives and Taylor polynomials
@@ -143,7 +150,7 @@ def cmd_gradient(a: argparse.Namespace) -> str:
     point = _point(a.at, _names(e) or names, names)
     if point is not None:
         vals = [float(evaluate(g, point)) for g in parts]
-        lines.append(f"  gradient at {_where(point)}: ({', '.join(f'{v:.10g}' for v in vals)})")
+        lines.append(f"  gradient at {_where(point)}: ({', '.join(map(_value, vals))})")
     return "\n".join(lines)
 
 
