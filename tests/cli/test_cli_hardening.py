@@ -156,6 +156,8 @@ def test_lr_must_be_finite_and_positive(run, lr):
     (["critical", "x^2", "--box", "0:inf"], "'inf' is not a finite number"),
     (["optimize", "x^2", "--start", "1,"], "--start has an empty part"),
     (["optimize", "x^2", "--start", "1", "--steps", "0"], "--steps must be between 1"),
+    (["optimize", "x^2", "--start", "1", "--method", "newton", "--lr", "0.5"],
+     "--lr does not apply to newton"),
     (["plot", "x^2", "--xlim", "-1e308:1e308"], "too wide for floating point"),
     (["plot", "x^2", "--tangent-at", "7"], "outside --xlim"),
     (["plot", "x^2", "-o", "figure.gif"], ".png or .svg"),

@@ -196,6 +196,9 @@ def cmd_optimize(a: argparse.Namespace) -> str:
                          f"got {len(start)}")
     steps = opt.positive_int(a.steps, "--steps", MAX_STEPS)
     lr = opt.learning_rate(a.lr)
+    if lr is not None and a.method in SECOND_ORDER:
+        raise UsageError(f"--lr does not apply to {a.method}: a line search chooses each "
+                         "step's length")
     figure = opt.out_file(a.plot, "--plot") if a.plot else None
     plot = load_plot() if figure else None         # fail before the work, not after
     n, g = len(names), lambdify(e, names)
