@@ -166,12 +166,13 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
-def trace_table(history: Any, names: list[str]) -> str:
+def trace_table(history: Any, names: list[str], rate: str = "learning rate") -> str:
     """The table of an optimizer's run: step, the point, f, |grad f| and the learning rate
-    of the step taken from there ("-" on the last row, which took no step)."""
+    (or, for line searches, the step length: ``rate`` names the column) of the step taken
+    from there ("-" on the last row, which took no step)."""
     pts = [np.atleast_1d(np.asarray(p, dtype=float)) for p in history.params]
     loss, gnorm, lr = history.loss, history.grad_norm, history.learning_rate
-    head = ["step", *names, f"f({', '.join(names)})", "|grad f|", "learning rate"]
+    head = ["step", *names, f"f({', '.join(names)})", "|grad f|", rate]
     rows = [[str(k), *(_fmt(v) for v in pts[k]), _fmt(loss[k]), _fmt(gnorm[k]),
              "-" if np.isnan(lr[k]) else _fmt(lr[k])] for k in range(len(pts))]
     skipped = ""
@@ -216,7 +217,8 @@ def cmd_optimize(a: argparse.Namespace) -> str:
              f"  success: {r.success}",
              f"  message: {r.message}"]
     if a.trace:
-        lines[1:1] = ["", trace_table(r.history, names), ""]
+        column = "step length" if a.method in SECOND_ORDER else "learning rate"
+        lines[1:1] = ["", trace_table(r.history, names, column), ""]
     if plot is not None:
         label = f"{a.method}, {rate}"
         lines.append(f"  figure: {save(plot, _path_figure(plot, e, names, r, label), figure)}")
