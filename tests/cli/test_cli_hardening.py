@@ -369,3 +369,44 @@ def test_values_where_the_formula_is_undefined_say_so(run):
     assert status == 0 and out.splitlines()[-1] == "  at x = -1: undefined (nan)"
     status, out, _ = run("gradient", "sqrt(x) + y", "--at", "x=-1,y=0")
     assert status == 0 and "(undefined (nan), 1)" in out
+
+
+def _random_drawing_argv(rng, tmp):
+    formula = rng.choice(["x^2", "tan(x)", "1/x", "x*y", "exp(x*y)", "log(x)", "abs(x)",
+                          "relu(x)", "sqrt(x*y)", "x^y", "1e308*x", "floor(1/x)", "5", "",
+                          "x y z"])
+    command = rng.choice(["plot", "optimize"])
+    if command == "plot":
+        extra = [rng.choice(["--xlim", "--ylim", "--tangent-at"]),
+                 rng.choice(["-3:3", "0:1e-300", "-1e300:1e300", "1", "pi", "nan", "5:1", ""]),
+                 "-o", str(tmp / rng.choice(["f.png", "f.svg", "f.gif", "no/f.png"]))]
+        if rng.random() < 0.3:
+            extra.append("--derivative")
+    else:
+        extra = ["--start", rng.choice(["1", "1,2", "1e308", "0", "-1,-1", ",", "x"]),
+                 "--method", rng.choice(["gd", "adam", "newton", "lbfgs", "momentum"]),
+                 "--steps", rng.choice(["1", "50", "0"])]
+        if rng.random() < 0.5:
+            extra += ["--lr", rng.choice(["0.1", "10", "1e-300", "inf"])]
+        if rng.random() < 0.3:
+            extra.append("--trace")
+    return [command, formula, *extra, "--time-limit", "10"]
+
+
+def _fuzz_drawing(run, tmp_path, n, seed):
+    pytest.importorskip("matplotlib")
+    rng = random.Random(seed)
+    for _ in range(n):
+        try:
+            _check(run, _random_drawing_argv(rng, tmp_path))
+        except SystemExit:
+            pass
+
+
+def test_random_drawing_command_lines(run, tmp_path):
+    _fuzz_drawing(run, tmp_path, 60, seed=11)
+
+
+@pytest.mark.slow
+def test_random_drawing_command_lines_long(run, tmp_path):
+    _fuzz_drawing(run, tmp_path, 1000, seed=12)
