@@ -210,8 +210,8 @@ def cmd_optimize(a: argparse.Namespace) -> str:
     value = _finite_value(lambda p: evaluate(e, dict(zip(names, p))), final)
     rate = ("step lengths by line search" if a.method in SECOND_ORDER else
             f"learning rate {lr if lr is not None else DEFAULT_LEARNING_RATE[a.method]:g}")
-    lines = [f"minimize {e} from ({', '.join(f'{v:g}' for v in start)}) with {a.method}, "
-             f"{rate}:",
+    lines = [f"minimize {e} from {', '.join(f'{k} = {v:g}' for k, v in zip(names, start))} "
+             f"with {a.method}, {rate}:",
              f"  final point: {', '.join(f'{k} = {v:.6g}' for k, v in zip(names, final))}",
              f"  f there = {value:.6g}, after {r.nit} steps",
              f"  success: {r.success}",
