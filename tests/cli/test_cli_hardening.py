@@ -254,6 +254,28 @@ def test_extreme_inputs_leak_no_warning(run, tmp_path, argv):
         assert len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("argv", EXTREME)
+def test_extreme_inputs_warn_nowhere_at_source(tmp_path, argv):
+    """The same inputs, run past the guard with NumPy's warnings as errors: no code on
+    the way (the CLI's, the plots', the library's) lets a RuntimeWarning out."""
+    import warnings
+
+    from chainrule.cli import _protect_minus
+    from chainrule.core.budget import budget
+
+    if argv[0] == "plot":
+        pytest.importorskip("matplotlib")
+    parser = build_parser()
+    args = parser.parse_args(_protect_minus([a.format(tmp=tmp_path) for a in argv], parser))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with budget(seconds=20):
+            try:
+                COMMANDS[args.command](args)
+            except ValueError:     # refused with a message: fine, as long as no warning
+                pass
+
+
 ODD_FORMULAS = ["", " ", "x" * 5000, "(" * 300 + "x" + ")" * 300, "é^2", "х^2", "𝑥+1",
                 "x\u200b+1", "x\x00", "1e999999", "9" * 400, "2^2^2^2^2^2", "x^(10^100)",
                 "((2*x)^1000)^1000", "x/0", "0/0", "sin", "x = y", "==", "x^-", "\\",
