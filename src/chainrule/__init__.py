@@ -18,6 +18,7 @@ from ._api import (
     jacrev,
     jvp,
     stop_gradient,
+    taylor_coefficients,
     value_and_grad,
     vjp,
 )
@@ -30,5 +31,6 @@ __all__ = [
     "BudgetExceeded", "EscapedTracerError", "budget", "derivative", "elementwise_grad", "grad",
     "hessian", "hvp",
     "jacfwd", "jacobian", "jacrev", "jvp", "numeric", "numpy", "primal_value", "stop_gradient",
-    "testing", "tree_flatten", "tree_map", "tree_unflatten", "value_and_grad", "vjp",
+    "taylor_coefficients", "testing", "tree_flatten", "tree_map", "tree_unflatten",
+    "value_and_grad", "vjp",
 ]
