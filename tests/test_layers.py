@@ -86,7 +86,7 @@ def test_the_scan_sees_the_package():
     assert ("chainrule.numpy._base", "chainrule.core") in edges
     assert ("chainrule.core.reverse", "chainrule.core.primitive") in edges
     assert ("chainrule.numpy._methods", "chainrule.numpy") in edges
-    assert ("chainrule._api", "chainrule.numpy") in edges
+    assert ("chainrule._api._jacobians", "chainrule.numpy") in edges
     assert ("chainrule.testing", "chainrule._api") in edges
 
 

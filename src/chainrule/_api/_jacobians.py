@@ -1,0 +1,144 @@
+"""Jacobians and Hessians: ``jacrev``, ``jacfwd``, ``jacobian``, ``hessian``, ``hvp``."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import numpy as cnp
+from ..core import (
+    paused_gc,
+    tree_flatten,
+    tree_unflatten,
+)
+from ..core.budget import budgeted, charge, check_time
+from ..numpy._base import dtype as _dtype
+from ..numpy._base import shape as _shape
+from ._basic import _vjp, grad, jvp
+from ._inputs import _select
+
+# ---------------------------------------------------------------------------------------
+# Jacobians and Hessians.
+
+
+def _flat(tree: Any) -> Any:
+    leaves = [cnp.ravel(v) for v in tree_flatten(tree)[0]]
+    return leaves[0] if len(leaves) == 1 else cnp.concatenate(leaves)
+
+
+def _basis(leaves: list, what: str) -> Iterator[list]:
+    """One-hot trees, one per element of the leaves (in flattened order), made one at a
+    time; each is a unit of work charged to the active budget."""
+    sizes = [math.prod(_shape(v)) for v in leaves]
+    for i, _v in enumerate(leaves):
+        for k in range(sizes[i]):
+            charge(1, what)
+            check_time(what)
+            tree = [np.zeros(_shape(w), _dtype(w)) for w in leaves]
+            tree[i].reshape(-1)[k] = 1
+            yield tree
+
+
+def _blocks(jac: Any, out_leaves: list, out_tree, in_leaves: list, in_tree) -> Any:
+    """Cut an (m, n) Jacobian matrix into the out-tree-of-in-tree block structure."""
+    rows, r0 = [], 0
+    for o in out_leaves:
+        cols, c0 = [], 0
+        m = math.prod(_shape(o))
+        for x in in_leaves:
+            n = math.prod(_shape(x))
+            block = jac[r0:r0 + m, c0:c0 + n]
+            cols.append(cnp.reshape(block, tuple(_shape(o)) + tuple(_shape(x))))
+            c0 += n
+        rows.append(tree_unflatten(in_tree, cols))
+        r0 += m
+    return tree_unflatten(out_tree, rows)
+
+
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian by reverse mode: one backward pass per output element.
+
+    For ``f: R^n -> R^m`` the result has shape ``out.shape + in.shape``.
+    """
+    @functools.wraps(f)
+    @budgeted
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        with paused_gc():
+            out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "jacrev")
+            jac = _jacrev_matrix(out, pullback)
+        res = _assemble(jac, out, args, argnums)
+        return (res, aux) if has_aux else res
+
+    return jac_f
+
+
+def _jacrev_matrix(out: Any, pullback: Callable) -> Any:
+    out_leaves, out_tree = tree_flatten(out)
+    rows = [_flat(pullback(tree_unflatten(out_tree, seed)))
+            for seed in _basis(out_leaves, "computing a Jacobian row by row")]
+    return cnp.stack(rows) if rows else np.zeros((0, 0))
+
+
+def _assemble(jac: Any, out: Any, args: tuple, argnums) -> Any:
+    out_leaves, out_tree = tree_flatten(out)
+    in_leaves, in_tree, _ = _select(args, argnums, "jacobian")
+    if not out_leaves or not in_leaves:
+        return tree_unflatten(out_tree, [tree_unflatten(in_tree, [np.zeros(
+            tuple(_shape(o)) + tuple(_shape(x))) for x in in_leaves]) for o in out_leaves])
+    return _blocks(jac, out_leaves, out_tree, in_leaves, in_tree)
+
+
+def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The Jacobian by forward mode: one forward pass per input element."""
+    @functools.wraps(f)
+    @budgeted
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        leaves, tree, rebuild = _select(args, argnums, "jacfwd")
+
+        def g(*ls):
+            return f(*rebuild(list(ls)), **kwargs)
+
+        cols, out = [], None
+        for seed in _basis(leaves, "computing a Jacobian column by column"):
+            out, t = jvp(g, tuple(leaves), tuple(seed))
+            cols.append(_flat(t))
+        if out is None:  # no input elements: an empty Jacobian of the right shape
+            out = g(*leaves)
+            m = sum(math.prod(_shape(o)) for o in tree_flatten(out)[0])
+            return _assemble(np.zeros((m, 0)), out, args, argnums)
+        return _assemble(cnp.stack(cols, axis=1), out, args, argnums)
+
+    return jac_f
+
+
+def jacobian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The Jacobian, by reverse mode when outputs are fewer than inputs, else forward."""
+    @functools.wraps(f)
+    @budgeted
+    def jac_f(*args: Any, **kwargs: Any) -> Any:
+        out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "jacobian")
+        m = sum(math.prod(_shape(o)) for o in tree_flatten(out)[0])
+        n = sum(math.prod(_shape(x)) for x in _select(args, argnums, "jacobian")[0])
+        if m <= n:
+            return _assemble(_jacrev_matrix(out, pullback), out, args, argnums)
+        return jacfwd(f, argnums)(*args, **kwargs)
+
+    return jac_f
+
+
+def hessian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The Hessian of a scalar function: forward mode over reverse mode.
+
+    >>> hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
+    [[4.0, 2.0], [2.0, 0.0]]
+    """
+    return jacfwd(jacrev(f, argnums), argnums)
+
+
+def hvp(f: Callable, x: Any, v: Any) -> Any:
+    """The Hessian-vector product ``H(x) v`` of a scalar ``f``, without forming ``H``."""
+    return jvp(grad(f), (x,), (v,))[1]
