@@ -264,8 +264,10 @@ def _escaped(kind: str):
     x = np.array([1.0, 2.0])
     if kind == "reverse":
         cr.grad(f)(x)
-    else:
+    elif kind == "forward":
         cr.jvp(f, (x,), (np.ones(2),))
+    else:
+        cr.derivative(f, order=2)(x)
     return box[0]
 
 
@@ -281,7 +283,7 @@ def _touch(t, name: str):
 NAMES = sorted(n for n, fn in _methods.METHODS.items() if fn is not None)
 
 
-@pytest.mark.parametrize("kind", ["reverse", "forward"])
+@pytest.mark.parametrize("kind", ["reverse", "forward", "taylor"])
 @pytest.mark.parametrize("name", NAMES)
 def test_every_tracer_attribute_refuses_an_escaped_tracer(kind, name):
     t = _escaped(kind)
@@ -289,7 +291,7 @@ def test_every_tracer_attribute_refuses_an_escaped_tracer(kind, name):
         _touch(t, name)
 
 
-@pytest.mark.parametrize("kind", ["reverse", "forward"])
+@pytest.mark.parametrize("kind", ["reverse", "forward", "taylor"])
 def test_escaped_tracer_builtins_and_functions(kind):
     t = _escaped(kind)
     for use in (bool, len, iter, float, abs, lambda t: t.T, lambda t: t + 1,

@@ -247,3 +247,12 @@ def test_float32_stays_float32_when_a_rule_is_redone_on_numpy_scalars():
         g = cr.grad(lambda x: cnp.sum(x / 0.0))(x)
         _, t = cr.jvp(lambda x: x / 0.0, (x,), (x,))
     assert g.dtype == np.float32 and t.dtype == np.float32
+
+
+def test_complex_tangents_and_cotangents_are_refused_clearly():
+    with pytest.raises(TypeError, match="complex tangent"):
+        cr.jvp(cnp.sin, (1.0,), (1j,))
+    with pytest.raises(TypeError, match="complex tangent"):
+        cr.jvp(cnp.sin, (np.ones(2),), (np.ones(2) * 1j,))
+    with pytest.raises(TypeError, match="complex tangent"):
+        cr.vjp(cnp.sin, 1.0)[1](1j)

@@ -100,3 +100,10 @@ def test_taylor_coefficients_along_a_direction():
     coefs = cr.taylor_coefficients(lambda v: cnp.sum(v ** 2), np.array([1.0, 2.0]), 3,
                                    direction=np.array([1.0, -1.0]))
     np.testing.assert_allclose(coefs, [5.0, -2.0, 2.0, 0.0])
+
+
+def test_pytree_outputs():
+    d = cr.derivative(lambda x: (x, {"sq": x * x, "cube": x ** 3}), order=2)(1.5)
+    assert d[0] == 0.0 and d[1]["sq"] == 2.0 and d[1]["cube"] == pytest.approx(9.0)
+    coefs = cr.taylor_coefficients(lambda x: [cnp.exp(x), 2.0], 0.0, 2)
+    assert coefs[2][0] == pytest.approx(0.5) and coefs[1][1] == 0.0

@@ -86,6 +86,10 @@ _REAL_SCALARS = {float, int, np.float64}
 
 def _like(ct: Any, x: Any) -> Any:
     """Shape and dtype a cotangent (or tangent) like the input ``x`` it belongs to."""
+    if ct is not None and not isinstance(ct, Tracer) and np.iscomplexobj(ct) and \
+            not np.iscomplexobj(primal_value(x)):
+        raise TypeError(f"a complex tangent or cotangent ({_brief(ct)}) was given for a real "
+                        "value: chainrule differentiates real functions; pass real numbers")
     if ct is None:
         ct = np.zeros(_shape(x), _dtype(x))
     elif ct.__class__ is np.ndarray and x.__class__ is np.ndarray and \

@@ -9,11 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import (
-    TaylorTrace,
-    Tracer,
-    primal_value,
-)
+from ..core import TaylorTrace, Tracer, primal_value, tree_flatten, tree_map, tree_unflatten
 from ..core.budget import budgeted
 from ..numpy._base import dtype as _dtype
 from ..numpy._base import shape as _shape
@@ -54,7 +50,8 @@ def derivative(f: Callable, order: int = 1) -> Callable:
     @budgeted
     def df(x: Any) -> Any:
         x = _as_float_leaf(x, "derivative", "the argument")
-        return taylor_coefficients(f, x, n)[n] * float(math.factorial(n))
+        scale = float(math.factorial(n))
+        return tree_map(lambda c: c * scale, taylor_coefficients(f, x, n)[n])
 
     return df
 
@@ -62,7 +59,8 @@ def derivative(f: Callable, order: int = 1) -> Callable:
 def taylor_coefficients(f: Callable, x: Any, order: int, direction: Any = None) -> list:
     """The Taylor coefficients ``[c_0, ..., c_order]`` of ``t -> f(x + t v)`` at ``t = 0``
     (``v``: ``direction``, all ones by default), so ``k! c_k`` is the ``k``-th directional
-    derivative. Taylor mode: one pass, work growing like ``order**3``.
+    derivative. Taylor mode: one pass, work growing like ``order**3``. Each ``c_k`` has
+    the structure of ``f``'s output (a pytree).
 
     >>> [float(c) for c in taylor_coefficients(lambda x: x ** 3, 2.0, 4)]
     [8.0, 12.0, 6.0, 1.0, 0.0]
@@ -71,7 +69,8 @@ def taylor_coefficients(f: Callable, x: Any, order: int, direction: Any = None) 
     v = _seed(np.ones(_shape(x), _dtype(x))[()] if direction is None else direction, x)
     trace = TaylorTrace()
     with trace:
-        out = f(trace.new_input(x, v))
-        coefs = trace.coefficients(out, order)
-        value = primal_value(out) if isinstance(out, Tracer) else out
-    return [_like(c, value) for c in coefs]
+        outs, tree = tree_flatten(f(trace.new_input(x, v)))
+        coefs = trace.coefficients(outs, order)
+        values = [primal_value(o) if isinstance(o, Tracer) else o for o in outs]
+    return [tree_unflatten(tree, [_like(c[k], v) for c, v in zip(coefs, values)])
+            for k in range(order + 1)]

@@ -19,7 +19,7 @@ __all__ = ["ForwardTrace", "ForwardTracer", "run_rule"]
 
 _f64 = np.float64
 
-_WHAT = "differentiating (each primitive a forward or reverse mode step)"
+_WHAT = "differentiating (one unit of work per primitive traced)"
 
 
 def run_rule(rule: Any, ct: Any, ans: Any, args: tuple, params: dict) -> Any:

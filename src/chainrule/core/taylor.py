@@ -88,8 +88,9 @@ class TaylorTrace(Trace):
         self.nodes.append(node)
         return node
 
-    def coefficients(self, out: Any, order: int) -> list:
-        """Coefficients ``0..order`` of the series ``out``, computed order by order."""
+    def coefficients(self, outs: list, order: int) -> list:
+        """Coefficients ``0..order`` of each series in ``outs``, computed order by order:
+        one list of coefficients per output."""
         nodes = self.nodes
         self.coefs_wanted = order
         for k in range(1, order + 1):
@@ -99,7 +100,7 @@ class TaylorTrace(Trace):
                 if node.limit is None or k <= node.limit:
                     taylor_term(node, k, self)
                 i += 1
-        return [taylor_term(out, k, self) for k in range(order + 1)]
+        return [[taylor_term(out, k, self) for k in range(order + 1)] for out in outs]
 
     def _ours(self, x: Any) -> bool:
         return x.__class__ is TaylorTracer and x._trace is self
