@@ -46,9 +46,12 @@ def defprimitive(name: str, impl: Callable, jvp=None, vjp=None, **facts: Any) ->
         name: unique name.
         impl: the computation on NumPy arrays.
         jvp, vjp: sequences of per-argument rules (``None`` for an argument with zero
-            derivative), or both ``None`` for a non-differentiable function.
-        facts: ``rule``, ``statement``, ``domain``, ``kinks``, ``samples`` and so on, as
-            documented on :class:`chainrule.core.Primitive`.
+            derivative), or both ``None`` for a function whose derivative is zero wherever
+            it exists; then say why with ``no_rules="piecewise constant"`` (or "boolean
+            output"...): every transformation will treat its derivative as zero.
+        facts: ``rule``, ``statement``, ``domain``, ``kinks``, ``samples``,
+            ``elementwise``, ``no_rules`` and so on, as documented on
+            :class:`chainrule.core.Primitive`.
     """
     return defprim(name, impl, jvp, vjp, **facts)
 
