@@ -9,6 +9,7 @@
    matches NumPy's semantics, and reverse mode, forward mode and finite differences agree.
 3. Escaped tracers: every attribute and method of a tracer raises EscapedTracerError once
    its transformation has returned.
+4. Random programs: reverse, forward and Taylor mode and nested forward mode agree.
 """
 
 import inspect
@@ -309,3 +310,56 @@ def test_live_tracers_still_work():
         return cnp.sum(x * x)
 
     np.testing.assert_array_equal(cr.grad(f)(np.array([1.0, 2.0])), [2.0, 4.0])
+
+
+# ---------------------------------------------------------------------------------------
+# 4. Random programs: reverse, forward, Taylor and nested forward mode agree.
+
+PROGRAM_UNARY = [
+    cnp.sin, cnp.cos, cnp.tanh, cnp.exp, lambda x: cnp.log(1 + x * x), cnp.sigmoid,
+    cnp.softplus, cnp.arctan, lambda x: cnp.sqrt(1 + x * x), lambda x: x ** 3,
+    lambda x: 1 / (2 + cnp.sin(x)), cnp.sinh, lambda x: cnp.abs(x) ** 1.5 + 1,
+    lambda x: cnp.maximum(x, 0.3 * x), lambda x: cnp.hypot(x, 1.0),
+    lambda x: cnp.arctan2(x, 2.0), lambda x: x % 1.7, lambda x: cnp.power(2.0, x),
+    lambda x: cnp.power(1.5 + x * x, x)]
+PROGRAM_BINARY = [
+    lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a / (1 + b * b),
+    lambda a, b: a - 2 * b, lambda a, b: cnp.maximum(a, b),
+    lambda a, b: cnp.logsumexp(cnp.stack([a, b]), axis=0)]
+
+
+def _program(rng, depth: int = 4):
+    if depth == 0 or rng.random() < 0.2:
+        return lambda x: x
+    if rng.random() < 0.6:
+        u, p = PROGRAM_UNARY[rng.integers(len(PROGRAM_UNARY))], _program(rng, depth - 1)
+        return lambda x: u(p(x))
+    b = PROGRAM_BINARY[rng.integers(len(PROGRAM_BINARY))]
+    p, q = _program(rng, depth - 1), _program(rng, depth - 1)
+    return lambda x: b(p(x), q(x))
+
+
+def _nested_jvp(f, order: int):
+    d = f
+    for _ in range(order):
+        d = (lambda g: lambda s: cr.jvp(g, (s,), (np.ones_like(s),))[1])(d)
+    return d
+
+
+def test_random_programs_agree_in_every_mode():
+    rng = np.random.default_rng(2024)
+    for _ in range(60):
+        f = _program(rng)
+        x = rng.uniform(-1.5, 1.5, size=3)
+
+        def total(x, f=f):
+            return cnp.sum(f(x))
+
+        with np.errstate(all="ignore"):
+            rev, fwd = cr.grad(total)(x), cr.jacfwd(total)(x)
+            taylor1, taylor3 = cr.derivative(f, 1)(x), cr.derivative(f, 3)(x)
+            nested1, nested3 = _nested_jvp(f, 1)(x), _nested_jvp(f, 3)(x)
+        np.testing.assert_allclose(rev, fwd, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(taylor1, nested1, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(taylor1, rev, rtol=1e-9, atol=1e-9)  # f is elementwise
+        np.testing.assert_allclose(taylor3, nested3, rtol=1e-7, atol=1e-7)
