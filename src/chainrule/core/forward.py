@@ -73,7 +73,14 @@ class ForwardTrace(Trace):
             rule = rules[i]
             if rule is None:
                 continue
-            c = run_rule(rule, t, ans, primals, params)
+            try:  # run_rule, inlined: this is the hot path of forward mode
+                c = rule(t, ans, *primals, **params) if params else rule(t, ans, *primals)
+            except ARITH_ERRORS:
+                c = numpy_call(rule, t, ans, *primals, **params)
+            else:
+                cls = c.__class__
+                if ((cls is float or cls is _f64) and c - c != 0.0) or cls is complex:
+                    c = numpy_call(rule, t, ans, *primals, **params)
             if c is not None:
                 out = c if out is None else out + c
         if out is None:
