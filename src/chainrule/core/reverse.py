@@ -172,15 +172,7 @@ class ReverseTrace(Trace):
         (``jacrev`` does); without it, each node's saved values are released as soon as
         the node is done, and the tape is emptied.
         """
-        if self.budget is not None:
-            self.budget.charge(len(tape), _WHAT)
-        leaves = [x.node for x in inputs]
-        for leaf in leaves:
-            leaf[CT] = None
-        for out, ct in zip(outputs, cotangents):
-            if out.__class__ is ReverseTracer and out._trace is self:
-                node = out.node
-                node[CT] = ct if node[CT] is None else node[CT] + ct
+        leaves = self._seed(tape, outputs, cotangents, inputs)
         for node in reversed(tape):
             g = node[CT]
             if g is None:
@@ -212,3 +204,18 @@ class ReverseTrace(Trace):
         if not retain:
             tape.clear()
         return result
+
+    def _seed(self, tape: list[list], outputs: Sequence[Any], cotangents: Sequence[Any],
+              inputs: Sequence[ReverseTracer]) -> list[list]:
+        """Charge the walk to the budget, clear the inputs' cotangents and seed the
+        outputs'; return the inputs' nodes."""
+        if self.budget is not None:
+            self.budget.charge(len(tape), _WHAT)
+        leaves = [x.node for x in inputs]
+        for leaf in leaves:
+            leaf[CT] = None
+        for out, ct in zip(outputs, cotangents):
+            if out.__class__ is ReverseTracer and out._trace is self:
+                node = out.node
+                node[CT] = ct if node[CT] is None else node[CT] + ct
+        return leaves
