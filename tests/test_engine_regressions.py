@@ -98,6 +98,11 @@ def test_norm_at_zero_follows_abs():
     assert cr.grad(lambda x: cnp.linalg.norm(cnp.reshape(x, (1,))))(0.0) == \
         cr.grad(cnp.abs)(0.0) == 0.0
     np.testing.assert_allclose(cr.grad(cnp.linalg.norm)(np.array([3.0, 4.0])), [0.6, 0.8])
+    for p in (1, 1.5, 3, np.inf):  # every p-norm, p >= 1, has its kink at the origin
+        np.testing.assert_array_equal(
+            cr.grad(lambda x, p=p: cnp.linalg.norm(x, p))(np.zeros(2)), [0.0, 0.0])
+        assert cnp.linalg.norm(np.array([3.0, -4.0]), p) == pytest.approx(
+            np.linalg.norm([3.0, -4.0], p))
 
 
 # ---------------------------------------------------------------------------------------

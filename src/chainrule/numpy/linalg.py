@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import primal_value
+from ..core import Tracer, primal_value
 from . import _arrays as A
 from ._base import ndim
-from ._elementwise import absolute, power
+from ._elementwise import absolute, equal, power, where
 from ._linalg import cholesky, det, inv, logabsdet, solve
 
 __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
@@ -31,7 +31,17 @@ def _vector_norm(x, ord, axis, keepdims):
         return np.sum(primal_value(x) != 0, axis=axis, keepdims=keepdims).astype(float)
     if ord == 1:
         return A.sum(absolute(x), axis=axis, keepdims=keepdims)
-    return power(A.sum(power(absolute(x), ord), axis=axis, keepdims=keepdims), 1.0 / ord)
+    total = A.sum(power(absolute(x), ord), axis=axis, keepdims=keepdims)
+    return _root(total, 1.0 / ord) if ord >= 1 else power(total, 1.0 / ord)
+
+
+def _root(total, e):
+    """``total ** e`` for a p-norm (p >= 1): 0 where ``total`` is 0, with derivative 0
+    there (the kink of a norm at the origin, as ``abs'(0) = 0``)."""
+    zero = equal(total, 0)
+    if isinstance(zero, Tracer) or not np.any(zero):
+        return power(total, e)
+    return power(where(zero, 1.0, total), e) * ~np.asarray(zero)
 
 
 def _matrix_norm(x, ord, axis, keepdims):
