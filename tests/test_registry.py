@@ -67,3 +67,21 @@ def test_rules_use_only_what_the_record_saves(prim, monkeypatch):
     for sample in _samples(prim):
         f, xs = sample_function(prim, sample)
         check_grads(f, xs, modes=("rev",), order=1)
+
+
+NUMPY_LINALG = {"cholesky", "det", "inv", "logabsdet", "solve"}  # NumPy refuses float16
+
+
+@pytest.mark.parametrize("prim", [p for p in DIFFERENTIABLE if p.name not in NUMPY_LINALG],
+                         ids=lambda p: p.name)
+def test_float16_stays_float16_in_both_modes(prim):
+    from chainrule import jvp, vjp
+    for sample in _samples(prim):
+        f, xs = sample_function(prim, sample, dtype=np.float16)
+        with np.errstate(all="ignore"):
+            out, pullback = vjp(f, *xs)
+            cts = pullback(np.ones_like(np.asarray(out)))
+            _, t = jvp(f, xs, xs)
+        if prim.name != "astype":
+            kinds = {np.asarray(out).dtype, np.asarray(t).dtype}
+            assert kinds | {np.asarray(c).dtype for c in cts} == {np.dtype(np.float16)}
