@@ -16,6 +16,12 @@ from chainrule.cli._guard import ENV_SECONDS, explain
 from chainrule.core.budget import BudgetExceeded, check_time
 from chainrule.symbolic.parse import ParseError, parse
 
+
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path, monkeypatch):
+    """Commands that write a default file (chainrule-plot.png) write it here."""
+    monkeypatch.chdir(tmp_path)
+
 # ---------------------------------------------------------------------------------------
 # Budgets and the mapping of exceptions to messages.
 
