@@ -22,6 +22,7 @@ def _in_a_scratch_folder(tmp_path, monkeypatch):
     """Commands that write a default file (chainrule-plot.png) write it here."""
     monkeypatch.chdir(tmp_path)
 
+
 # ---------------------------------------------------------------------------------------
 # Budgets and the mapping of exceptions to messages.
 

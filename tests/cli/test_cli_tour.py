@@ -15,10 +15,10 @@ def _in_a_scratch_folder(tmp_path, monkeypatch):
     """Commands that write a default file (chainrule-plot.png) write it here."""
     monkeypatch.chdir(tmp_path)
 
+
 HAVE_PLOT = (importlib.util.find_spec("matplotlib") is not None
              and importlib.util.find_spec("chainrule.plot") is not None)
 needs_plot = pytest.mark.skipif(not HAVE_PLOT, reason="chainrule.plot or matplotlib missing")
-
 
 
 def png(path):
