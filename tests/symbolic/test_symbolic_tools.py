@@ -191,7 +191,7 @@ def test_gradient_unsimplified_same_numbers():
         for a, b, v in zip(fast, slow, ["x", "y"]):
             assert _close(float(evaluate(a, point)), float(evaluate(b, point)))
             assert _close(float(evaluate(a, point)), float(evaluate(diff(e, v), point)))
-    raw, done = gradient(parse(F), "xy", simplify=False), gradient(parse(F), "xy")
+    raw, done = gradient(parse(F), "x y", simplify=False), gradient(parse(F), "x y")
     assert all(simplify(a) is b for a, b in zip(raw, done))
 
 
@@ -243,7 +243,8 @@ def test_to_sympy_cbrt_negative():
 
 def test_from_sympy_pi():
     assert from_sympy(sympy.pi) is parse("pi")
-    assert from_sympy(2 * sympy.pi * sympy.Symbol("x")) is simplify(parse("2 pi x"))
+    assert simplify(from_sympy(2 * sympy.pi * sympy.Symbol("x"))) is simplify(parse("2 pi x"))
+    assert str(simplify(parse("x*pi*2"))) == "2*pi*x"
 
 
 # ---------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from ..core import Primitive, bind
+from ..core.budget import budgeted, check_time
+from ._numbers import fits_float, to_float
 from .expr import Const, Expr, Symbol, as_expr, make, walk_postorder
 from .simplify import simplify
 
@@ -40,7 +42,9 @@ def _symbol(v: Any) -> Expr:
 def _tangents(expr: Expr, var: Expr) -> Expr:
     """The derivative of ``expr`` along ``var`` by the jvp rules (not yet simplified)."""
     tan: dict[int, Expr | None] = {}
-    for node in walk_postorder(expr):
+    for i, node in enumerate(walk_postorder(expr)):
+        if i % 256 == 255:
+            check_time("differentiating")
         if node is var:
             tan[id(node)] = Const(1)
             continue
@@ -61,15 +65,27 @@ def _tangents(expr: Expr, var: Expr) -> Expr:
     return Const(0) if result is None else as_expr(result)
 
 
+@budgeted
 def diff(expr: Any, var: Any, order: int = 1) -> Expr:
-    """The ``order``-th derivative of ``expr`` with respect to ``var``, simplified."""
+    """The ``order``-th derivative of ``expr`` with respect to ``var``, simplified.
+
+    Runs under the active budget (or the default one): a derivative whose size explodes
+    stops with :class:`~chainrule.core.budget.BudgetExceeded` instead of running on.
+
+    >>> from chainrule.symbolic import parse
+    >>> diff(parse("x^3"), "x", order=10**9)
+    0
+    """
     expr, var = as_expr(expr), _symbol(var)
-    if not isinstance(order, int) or order < 0:
+    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise ValueError(f"order must be a non-negative int, got {order!r}")
     if order == 0:
         return simplify(expr)
     for _ in range(order):  # the first order on the formula as written, as steps() does
+        if var not in expr.free_symbols():
+            return Const(0)  # every further derivative is 0 too
         expr = simplify(_tangents(expr, var))
+        check_time("differentiating")
     return expr
 
 
@@ -77,7 +93,9 @@ def _cotangents(expr: Expr, xs: list) -> list:
     """All partials of ``expr`` in one reverse sweep of the vjp rules over the graph."""
     order = walk_postorder(expr)
     ct: dict[int, Expr] = {id(expr): Const(1)}
-    for node in reversed(order):
+    for i, node in enumerate(reversed(order)):
+        if i % 256 == 255:
+            check_time("differentiating")
         g = ct.pop(id(node), None) if node.op != "sym" else ct.get(id(node))
         if g is None or not isinstance(node.op, Primitive) or node.op.vjp is None:
             continue
@@ -91,8 +109,25 @@ def _cotangents(expr: Expr, xs: list) -> list:
     return [ct.get(id(x), Const(0)) for x in xs]
 
 
-def gradient(expr: Any, vars: Sequence, simplify: bool = True) -> list:
-    """Partial derivatives of ``expr`` with respect to each of ``vars``.
+def _default_vars(exprs: Sequence, vars: Sequence | None) -> list:
+    """``vars``, or all the free symbols of ``exprs`` sorted by name (as the CLI does)."""
+    if isinstance(vars, str):  # names as symbols() reads them: "x y" or "x, y"
+        return vars.replace(",", " ").split()
+    if isinstance(vars, Expr):
+        raise TypeError(f"vars must be a sequence of symbols or names, such as ['x', 'y'] "
+                        f"or 'x y' (got the expression {vars})")
+    if vars is not None:
+        return list(vars)
+    names: set = set()
+    for e in exprs:
+        names |= {s.args[0] for s in as_expr(e).free_symbols()}
+    return sorted(names)
+
+
+@budgeted
+def gradient(expr: Any, vars: Sequence | None = None, simplify: bool = True) -> list:
+    """Partial derivatives of ``expr`` with respect to each of ``vars`` (by default all
+    its free symbols, sorted by name).
 
     All of them come from one reverse-mode sweep of the vjp rules over the graph, so the
     cost does not grow with the number of variables. With ``simplify=False`` the partials
@@ -100,28 +135,39 @@ def gradient(expr: Any, vars: Sequence, simplify: bool = True) -> list:
     which is several times faster for large expressions.
     """
     expr = as_expr(expr)
-    xs = [_symbol(v) for v in vars]
+    xs = [_symbol(v) for v in _default_vars([expr], vars)]
     cts = _cotangents(expr, xs)
     return [_simplify(c) for c in cts] if simplify else cts
 
 
-def jacobian(exprs: Sequence, vars: Sequence) -> list:
-    """The matrix ``[[d f_i / d v_j]]`` as a list of rows."""
+@budgeted
+def jacobian(exprs: Sequence, vars: Sequence | None = None) -> list:
+    """The matrix ``[[d f_i / d v_j]]`` as a list of rows (``vars`` by default: the free
+    symbols of all of ``exprs``, sorted by name)."""
+    exprs = list(exprs)
+    vars = _default_vars(exprs, vars)
     return [gradient(f, vars) for f in exprs]
 
 
-def hessian(expr: Any, vars: Sequence) -> list:
-    """The matrix of second partial derivatives."""
+@budgeted
+def hessian(expr: Any, vars: Sequence | None = None) -> list:
+    """The matrix of second partial derivatives (``vars`` by default: the free symbols,
+    sorted by name)."""
+    vars = _default_vars([expr], vars)
     first = gradient(expr, vars)
-    return [[diff(g, v) for v in vars] for g in first]
+    return [gradient(g, vars) for g in first]
 
 
-def subs(expr: Any, mapping: dict) -> Expr:
-    """Replace symbols (given as symbols or names) by expressions or numbers."""
+@budgeted
+def subs(expr: Any, mapping: dict, simplify: bool = True) -> Expr:
+    """Replace symbols (given as symbols or names) by expressions or numbers; the result
+    is simplified unless ``simplify=False`` (then only constants are folded)."""
     expr = as_expr(expr)
     table = {id(_symbol(k)): as_expr(v) for k, v in mapping.items()}
     done: dict[int, Expr] = {}
-    for node in walk_postorder(expr):
+    for i, node in enumerate(walk_postorder(expr)):
+        if i % 256 == 255:
+            check_time("substituting")
         if id(node) in table:
             done[id(node)] = table[id(node)]
         elif isinstance(node.op, Primitive):
@@ -129,13 +175,15 @@ def subs(expr: Any, mapping: dict) -> Expr:
                                   dict(node.params))
         else:
             done[id(node)] = node
-    return simplify(done[id(expr)])
+    return _simplify(done[id(expr)]) if simplify else done[id(expr)]
 
 
 def _as_float(v: Any) -> Any:
     """Integer inputs are evaluated as floats (as x**-2 at x = 2 should be 0.25)."""
     if isinstance(v, (bool, int, np.integer)):
-        return float(v)
+        return to_float(int(v))
+    if isinstance(v, Fraction):
+        return to_float(v)
     if isinstance(v, np.ndarray) and not np.issubdtype(v.dtype, np.inexact):
         return v.astype(float)
     if isinstance(v, (list, tuple)):
@@ -143,25 +191,39 @@ def _as_float(v: Any) -> Any:
     return v
 
 
-def _number(v: Any) -> Any:
-    return float(v) if isinstance(v, (int, Fraction)) else v
+def _fits(nodes: list) -> bool:
+    return all(fits_float(n.value) for n in nodes if n.op == "const")
 
 
 def evaluate(expr: Any, values: dict | None = None, **kwargs: Any) -> Any:
     """The value of ``expr`` with symbols replaced by numbers or arrays (vectorized).
 
     Evaluation binds the primitives, so it can itself be differentiated by
-    :func:`chainrule.grad` and friends.
+    :func:`chainrule.grad` and friends. Exact constants become floats only here. If one
+    does not fit a float (``1e400``), the canonical form is evaluated instead, in which
+    exact constants are combined first (``x*1e400/1e399`` is ``10*x``); a constant that
+    still does not fit becomes ``±inf`` (or 0). Values outside a function's domain give
+    NumPy's ``nan``/``inf``, never an exception.
+
+    >>> from chainrule.symbolic import parse
+    >>> float(evaluate(parse("x*1e400/1e399"), x=2.0))
+    20.0
     """
     expr = as_expr(expr)
     values = {**(values or {}), **kwargs}
     env = {}
     for k, v in values.items():
         env[id(_symbol(k))] = _as_float(v)
+    nodes = walk_postorder(expr)
+    if not _fits(nodes):
+        expr = simplify(expr)
+        nodes = walk_postorder(expr)
     out: dict[int, Any] = {}
-    for node in walk_postorder(expr):
+    for i, node in enumerate(nodes):
+        if i % 1024 == 1023:
+            check_time("evaluating")
         if node.op == "const":
-            out[id(node)] = _number(node.value)
+            out[id(node)] = to_float(node.value)
         elif node.op == "sym":
             if id(node) not in env:
                 raise ValueError(f"no value given for the symbol {node.args[0]!r}")

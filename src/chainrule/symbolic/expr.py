@@ -30,11 +30,12 @@ from typing import Any
 import numpy as np
 
 from ..core import Primitive, Trace, Tracer, registry
+from ..core.budget import _ACTIVE
 
 __all__ = ["Expr", "Symbol", "Const", "symbols", "const", "make", "is_const", "STAGE",
            "walk_postorder"]
 
-Exact = (int, Fraction)
+from ._numbers import Exact  # noqa: F401 (re-exported: exact number types)
 
 
 class StageTrace(Trace):
@@ -56,6 +57,9 @@ class StageTrace(Trace):
 STAGE = StageTrace()
 
 
+_REPR_TREE = 100_000  # larger trees are shown with their shared parts named
+
+
 class Expr(Tracer):
     """A node of the expression graph: a primitive applied to expressions, a symbol or a
     constant. Compare with ``is``; use ``str(e)`` or :func:`latex` to print."""
@@ -71,7 +75,9 @@ class Expr(Tracer):
         return self._hash
 
     def __repr__(self) -> str:
-        from .printing import to_str
+        from .printing import to_str, to_str_shared
+        if self.tree_size > _REPR_TREE:  # would be huge as one line: name shared parts
+            return to_str_shared(self)
         return to_str(self)
 
     __str__ = __repr__
@@ -147,6 +153,9 @@ def _intern(op: Any, args: tuple, params: tuple, value: Any = None) -> Expr:
     e._key = key
     e._hash = hash(key)
     e.cache = None
+    active = _ACTIVE.get()
+    if active is not None:  # the budget of the running entry point (see core/budget.py)
+        active.charge(1, "building expressions")
     if isinstance(op, str):  # size and a hash that is the same in every process
         e.tree_size = 1
         e.shash = zlib.crc32(f"{op}:{args[0] if args else repr(value)}".encode())
@@ -226,141 +235,14 @@ def is_const(e: Expr, value: Any = None) -> bool:
 _P = registry()
 
 
-def _fold(prim: Primitive, args: tuple, params: dict) -> Expr | None:
-    """Fold a primitive applied to constants, exactly where the result is exact."""
-    vals = [a.value for a in args]
-    name = prim.name
-    exact = all(isinstance(v, Exact) for v in vals)
-    if exact:
-        if name == "add":
-            return Const(Fraction(vals[0]) + vals[1])
-        if name == "subtract":
-            return Const(Fraction(vals[0]) - vals[1])
-        if name == "multiply":
-            return Const(Fraction(vals[0]) * vals[1])
-        if name == "negative":
-            return Const(-vals[0])
-        if name == "divide":
-            return Const(Fraction(vals[0]) / vals[1]) if vals[1] != 0 else None
-        if name == "power":
-            return _fold_power(*vals)
-        special = _SPECIAL.get((name, vals[0])) if len(vals) == 1 else None
-        if special is not None:
-            return Const(special)
-        if name in ("sqrt", "cbrt") and vals[0] >= 0:  # exact roots: sqrt(4) = 2
-            return _fold_power(vals[0], Fraction(1, 2 if name == "sqrt" else 3))
-        if name in ("sign", "floor", "ceil", "absolute", "trunc"):
-            return Const(prim.impl(float(vals[0])))
-        return None
-    if prim.differentiable and any(isinstance(v, float) for v in vals):
-        with np.errstate(all="ignore"):
-            return Const(float(prim.impl(*[float(v) for v in vals], **params)))
-    return None
-
-
-def _fold_power(b: Any, e: Any) -> Expr | None:
-    if isinstance(e, int) or e.denominator == 1:
-        e = int(e)
-        if b == 0 and e < 0:
-            return None
-        return Const(Fraction(b) ** e)
-    if b >= 0:  # exact roots: 4 ** (1/2) = 2
-        num = Fraction(b) ** e.numerator
-        root = [round(float(num.numerator) ** (1 / e.denominator)),
-                round(float(num.denominator) ** (1 / e.denominator))]
-        if root[0] ** e.denominator == num.numerator and \
-                root[1] ** e.denominator == num.denominator:
-            return Const(Fraction(root[0], root[1]))
-    return None
-
-
-_SPECIAL = {
-    ("exp", 0): 1, ("log", 1): 0, ("sin", 0): 0, ("cos", 0): 1, ("tan", 0): 0,
-    ("sinh", 0): 0, ("cosh", 0): 1, ("tanh", 0): 0, ("arcsin", 0): 0, ("arctan", 0): 0,
-    ("arcsinh", 0): 0, ("arctanh", 0): 0, ("sqrt", 0): 0, ("sqrt", 1): 1, ("cbrt", 0): 0,
-    ("cbrt", 1): 1, ("log1p", 0): 0, ("expm1", 0): 0, ("log2", 1): 0, ("log10", 1): 0,
-    ("exp2", 0): 1, ("sigmoid", 0): Fraction(1, 2), ("relu", 0): 0, ("arccosh", 1): 0,
-}
-
-
-def _identity(name: str, args: tuple) -> Expr | None:
-    """x + 0, x * 1, x * 0, x ** 1, x ** 0, -(-x), x / 1, x - 0."""
-    if len(args) != 2 and name != "negative":
-        return None
-    if name == "add":
-        a, b = args
-        return b if is_const(a, 0) else a if is_const(b, 0) else None
-    if name == "subtract":
-        a, b = args
-        if is_const(b, 0):
-            return a
-        if a is b:
-            return Const(0)
-        return make(_P["negative"], (b,), {}) if is_const(a, 0) else None
-    if name == "multiply":
-        a, b = args
-        if is_const(a, 0) or is_const(b, 0):
-            return Const(0)
-        return b if is_const(a, 1) else a if is_const(b, 1) else None
-    if name == "divide":
-        a, b = args
-        if is_const(a, 0) and not is_const(b, 0):
-            return Const(0)
-        return a if is_const(b, 1) else None
-    if name == "power":
-        a, b = args
-        if is_const(b, 0):
-            return Const(1)
-        return a if is_const(b, 1) else None
-    if name == "negative":
-        (a,) = args
-        return a.args[0] if a.op is _P["negative"] else None
-    return None
-
-
-_COMPARE = {"equal": lambda a, b: a == b, "not_equal": lambda a, b: a != b,
-            "greater": lambda a, b: a > b, "greater_equal": lambda a, b: a >= b,
-            "less": lambda a, b: a < b, "less_equal": lambda a, b: a <= b}
-
-
-def _logic(name: str, args: tuple) -> Expr | None:
-    """Comparisons and ``where``. Expressions are *generic*: ``x == 0`` is false for a
-    symbol ``x``, as it is for all but a measure-zero set of values (rules use such tests
-    only to guard special points)."""
-    if name in _COMPARE:
-        a, b = args
-        if a.op == "const" and b.op == "const":
-            return Const(int(_COMPARE[name](a.value, b.value)))
-        if name in ("equal", "not_equal"):
-            return Const(int((a is b) == (name == "equal")))
-        return None
-    if name == "where" and args[0].op == "const":
-        return args[1] if args[0].value else args[2]
-    return None
-
-
-_SHORTCUTS = {"add", "subtract", "multiply", "divide", "power", "negative", "where",
-              *_COMPARE}
-
-
 def make(prim: Primitive, args: tuple, params: dict) -> Expr:
-    """The node ``prim(*args, **params)``, lightly simplified and hash-consed."""
-    name = prim.name
-    if name in _SHORTCUTS:
-        same = _logic(name, args) if name == "where" or name in _COMPARE else \
-            _identity(name, args)
-        if same is not None:
-            return same
-    for a in args:
-        if a.op != "const":
-            break
-    else:
-        try:
-            folded = _fold(prim, args, params)
-        except (ArithmeticError, ValueError):  # 0 ** -1/2, huge exact powers: keep as is
-            folded = None
-        if folded is not None:
-            return folded
+    """The node ``prim(*args, **params)``, lightly simplified and hash-consed.
+
+    Every new node is charged to the active budget (:mod:`chainrule.core.budget`).
+    """
+    same = _light(prim, args, params)
+    if same is not None:
+        return same
     return _intern(prim, args, tuple(sorted(params.items())) if params else ())
 
 
@@ -379,3 +261,6 @@ def walk_postorder(e: Expr) -> list:
         if isinstance(node.op, Primitive):
             stack.extend((a, False) for a in reversed(node.args))
     return order
+
+
+from ._make import light as _light  # noqa: E402 (it builds nodes with the functions above)

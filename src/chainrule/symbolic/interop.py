@@ -12,11 +12,13 @@ True
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any
 
 from ..core import Primitive, registry
+from ..core.budget import exact_fits
+from ._constants import PI
+from ._make import pi_node
 from .expr import Const, Expr, Symbol, make, walk_postorder
 
 __all__ = ["to_sympy", "from_sympy"]
@@ -35,16 +37,27 @@ def _sympy():
     return sympy
 
 
+def _pow(sp, a: Any, b: Any) -> Any:
+    """``a ** b``, left unevaluated when SymPy would compute a rational power beyond the
+    size budget (``2**(10**100)`` would never finish)."""
+    if isinstance(a, sp.Rational) and isinstance(b, sp.Rational):
+        size = max(int(a.p).bit_length(), int(a.q).bit_length())
+        if not exact_fits(size * abs(int(b.p))):
+            return sp.Pow(a, b, evaluate=False)
+    return a ** b
+
+
 def _convert_node(sp, name: str, args: list) -> Any:
     simple = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b,
               "multiply": lambda a, b: a * b, "divide": lambda a, b: a / b,
-              "power": lambda a, b: a ** b, "negative": lambda a: -a,
+              "power": lambda a, b: _pow(sp, a, b), "negative": lambda a: -a,
               "sqrt": sp.sqrt, "exp": sp.exp,
               "cbrt": lambda a: sp.Piecewise((-(-a) ** sp.Rational(1, 3), a < 0),
                                              (a ** sp.Rational(1, 3), True)),  # real root
               "expm1": lambda a: sp.exp(a) - 1, "log1p": lambda a: sp.log(1 + a),
               "log2": lambda a: sp.log(a, 2), "log10": lambda a: sp.log(a, 10),
-              "exp2": lambda a: 2 ** a, "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
+              "exp2": lambda a: _pow(sp, sp.Integer(2), a),
+              "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
               "softplus": lambda a: sp.log(1 + sp.exp(a)),
               "relu": lambda a: sp.Max(a, 0), "hypot": lambda a, b: sp.sqrt(a**2 + b**2),
               "greater": lambda a, b: sp.Piecewise((1, a > b), (0, True))}
@@ -57,7 +70,7 @@ def _convert_node(sp, name: str, args: list) -> Any:
 
 
 def to_sympy(expr: Expr) -> Any:
-    """The SymPy expression for ``expr``."""
+    """The SymPy expression for ``expr`` (pi and e become ``sympy.pi`` and ``sympy.E``)."""
     sp = _sympy()
     out: dict[int, Any] = {}
     for node in walk_postorder(expr):
@@ -67,6 +80,8 @@ def to_sympy(expr: Expr) -> Any:
             v = node.value
             out[id(node)] = sp.Rational(v.numerator, v.denominator) if isinstance(
                 v, Fraction) else sp.Integer(v) if isinstance(v, int) else sp.Float(v)
+        elif node.op is PI:
+            out[id(node)] = sp.pi
         else:
             out[id(node)] = _convert_node(sp, node.op.name, [out[id(a)] for a in node.args])
     return out[id(expr)]
@@ -77,10 +92,8 @@ _FROM = {"Abs": "absolute", "asin": "arcsin", "acos": "arccos", "atan": "arctan"
          "ceiling": "ceil"}
 
 
-def from_sympy(obj: Any) -> Expr:
-    """The chainrule expression for a SymPy expression."""
-    sp = _sympy()
-    prims = registry()
+def _leaf(sp, obj: Any) -> Expr | None:
+    """The node for a SymPy atom, or ``None`` if ``obj`` has arguments to convert."""
     if isinstance(obj, sp.Symbol):
         return Symbol(obj.name)
     if isinstance(obj, sp.Rational):
@@ -88,17 +101,21 @@ def from_sympy(obj: Any) -> Expr:
     if isinstance(obj, sp.Float):
         return Const(float(obj))
     if obj is sp.E:
-        return make(prims["exp"], (Const(1),), {})
+        return make(registry()["exp"], (Const(1),), {})
     if obj is sp.pi:
-        return Const(math.pi)  # as parse("pi"): pi has no exact form here
+        return pi_node()
     if obj.is_Number:
-        return Const(float(obj))
+        raise ValueError(f"cannot convert the SymPy number {obj} (not a real number)")
+    return None
+
+
+def _node(sp, obj: Any, args: list) -> Expr:
+    prims = registry()
     if isinstance(obj, sp.Piecewise):  # the real cube root, as to_sympy writes it
         last, cond = obj.args[-1]
         if cond == sp.true and isinstance(last, sp.Pow) and last.exp == sp.Rational(1, 3):
             return make(prims["cbrt"], (from_sympy(last.base),), {})
         raise ValueError(f"cannot convert the piecewise expression {obj}")
-    args = [from_sympy(a) for a in obj.args]
     if isinstance(obj, (sp.Add, sp.Mul)):
         prim = prims["add" if isinstance(obj, sp.Add) else "multiply"]
         out = args[0]
@@ -115,3 +132,27 @@ def from_sympy(obj: Any) -> Expr:
     if not isinstance(prim, Primitive):
         raise ValueError(f"SymPy function {type(obj).__name__!r} has no chainrule primitive")
     return make(prim, tuple(args), {})
+
+
+def from_sympy(obj: Any) -> Expr:
+    """The chainrule expression for a SymPy expression (walked without recursion)."""
+    sp = _sympy()
+    done: dict[int, Expr] = {}
+    keep = []  # SymPy objects whose ids are keys of done
+    stack = [obj]
+    while stack:
+        o = stack[-1]
+        if id(o) in done:
+            stack.pop()
+            continue
+        leaf = _leaf(sp, o)
+        if leaf is None and not isinstance(o, sp.Piecewise):
+            todo = [a for a in o.args if id(a) not in done]
+            if todo:
+                stack.extend(todo)
+                continue
+        stack.pop()
+        keep.append(o)
+        done[id(o)] = leaf if leaf is not None else _node(
+            sp, o, [] if isinstance(o, sp.Piecewise) else [done[id(a)] for a in o.args])
+    return done[id(obj)]

@@ -14,7 +14,8 @@ Grammar, loosest binding first::
     atom    := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
 
 Numbers are exact: ``2`` is an int, ``2.5`` and ``1e-3`` are Fractions. ``e`` is the
-node ``exp(1)`` and ``pi`` is the float constant ``math.pi`` (no exact pi node exists).
+node ``exp(1)`` and ``pi`` the exact constant pi (printed ``e`` and ``pi``); they become
+floats only when a formula is evaluated, so ``sin(pi)`` is exactly 0.
 ``ln`` and ``log`` are the natural log, ``log(x, b) = log(x)/log(b)``, ``sec``, ``csc``
 and ``cot`` are ``1/cos``, ``1/sin`` and ``1/tan``. The Unicode signs ``−``, ``×``,
 ``·`` and ``÷`` read as ``-``, ``*``, ``*`` and ``/``.
@@ -57,7 +58,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
 
-from ..core import registry
+from ..core import Primitive, registry
+from ..core.budget import exact_fits
+from ._make import pi_node
+from ._names import check_name, display_width, normalize
 from .expr import Const, Expr, Symbol, make, walk_postorder
 
 __all__ = ["parse", "ParseError", "Equation", "FUNCTIONS", "CONSTANTS"]
@@ -65,7 +69,6 @@ __all__ = ["parse", "ParseError", "Equation", "FUNCTIONS", "CONSTANTS"]
 _P = registry()
 _MAX_DIGITS = 100  # digits in one number literal
 _MAX_TEN_POWER = 400  # |E| in a literal like 1eE
-_MAX_BITS = 10_000  # size of an exact constant built by folding (about 3000 digits)
 _ALIASES = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/"}
 _OPS = frozenset("+-*/^=,()")
 _DIGITS = frozenset("0123456789")
@@ -91,7 +94,7 @@ class ParseError(ValueError):
         shown = "".join(c if c.isprintable() else "?" for c in shown)
         left = "..." if start > 0 else ""
         right = "..." if start + 76 < len(self.text) else ""
-        pad = " " * (2 + len(left) + self.column - start)
+        pad = " " * (2 + len(left) + display_width(self.text[start:self.column]))
         return f"{self.message}\n  {left}{shown}{right}\n{pad}^"
 
 
@@ -156,7 +159,7 @@ FUNCTIONS.update({
 })
 CONSTANTS: dict[str, Callable[[], Expr]] = {
     "e": lambda: _mk("exp", Const(1)),
-    "pi": lambda: Const(math.pi),
+    "pi": pi_node,
 }
 _LONG_NAMES = sorted((n for n in (*FUNCTIONS, *CONSTANTS) if len(n) > 1), key=len)
 
@@ -188,7 +191,8 @@ def _tokenize(text: str) -> list[_Token]:
             j, kind = i + 1, "**" if c == "^" else c
         else:
             raise ParseError(f"unexpected character {c!r}", text, i)
-        tokens.append(_Token(kind, text[i:j], i, spaced))
+        tokens.append(_Token(kind, normalize(text[i:j]) if kind == "name" else text[i:j],
+                             i, spaced))
         i, spaced = j, False
     tokens.append(_Token("end", "", n, spaced))
     return _split_glued(tokens, text)
@@ -220,13 +224,32 @@ def _describe(tok: _Token) -> str:
 
 
 def _divides_by_zero(node: Expr) -> bool:
-    """A constant quotient by 0, or 0 to a negative power (left unevaluated by ``make``)."""
-    if node.op in ("const", "sym") or not all(a.op == "const" for a in node.args):
+    """A quotient by the constant 0, or 0 to a negative power (left unevaluated by
+    ``make``): undefined wherever it is evaluated."""
+    if node.op in ("const", "sym") or not isinstance(node.op, Primitive):
         return False
     name = node.op.name
     if name == "divide":
-        return node.args[1].value == 0
-    return name == "power" and node.args[0].value == 0 and node.args[1].value < 0
+        return node.args[1].op == "const" and node.args[1].value == 0
+    return name == "power" and all(a.op == "const" for a in node.args) and \
+        node.args[0].value == 0 and node.args[1].value < 0
+
+
+def _left_unfolded(node: Expr) -> bool:
+    """Exact arithmetic on constants that ``make`` left unevaluated because the result
+    would be beyond the size budget (roots of negative numbers are left too, but they are
+    not large)."""
+    if not isinstance(node.op, Primitive) or node.op.name not in (
+            "add", "subtract", "multiply", "divide", "power"):
+        return False
+    vals = [a.value for a in node.args if a.op == "const"]
+    if len(vals) != 2 or not all(isinstance(v, (int, Fraction)) for v in vals):
+        return False
+    if node.op.name == "power":  # 2^(1/2) is irrational, not too large
+        b, e = Fraction(vals[0]), Fraction(vals[1])
+        size = max(b.numerator.bit_length(), b.denominator.bit_length())
+        return not exact_fits(size * abs(e.numerator))
+    return True
 
 
 class _Parser:
@@ -343,8 +366,9 @@ class _Parser:
             if e.denominator != 1 and b < 0:
                 return  # not folded
             bits = max(b.numerator.bit_length(), b.denominator.bit_length())
-            if bits * abs(e.numerator) > _MAX_BITS:
-                raise self.error("the constant power is too large to compute", tok.pos)
+            if not exact_fits(bits * abs(e.numerator)):
+                raise self.error("the constant power is too large to compute (raise the "
+                                 "limit with chainrule.budget(digits=...))", tok.pos)
 
     def atom(self) -> Expr:
         tok = self.next()
@@ -388,6 +412,10 @@ class _Parser:
                              f"{name}(...)", tok.pos)
         if name in CONSTANTS:
             return CONSTANTS[name]()
+        problem = check_name(name)
+        if problem is not None:
+            offset, message = problem
+            raise self.error(message, tok.pos + offset)
         return _symbol(name)
 
     def call(self, tok: _Token) -> Expr:
@@ -401,6 +429,9 @@ class _Parser:
         self.close(opening)
         func = FUNCTIONS.get(tok.text)
         if func is None:
+            problem = check_name(tok.text)  # sіn with a Cyrillic і
+            if problem is not None:
+                raise self.error(problem[1], tok.pos + problem[0])
             raise self.error(_unknown(tok.text), tok.pos)
         if not func.low <= len(args) <= func.high:
             count = str(func.low) if func.low == func.high else f"{func.low} or {func.high}"
@@ -420,10 +451,14 @@ class _Parser:
             raise self.error(f"cannot compute this constant ({exc})", tok.pos) from None
         if _divides_by_zero(node):
             raise self.error("cannot compute this constant (division by zero)", tok.pos)
+        if _left_unfolded(node):
+            raise self.error("numeric constant too large", tok.pos)
         v = node.value if node.op == "const" else None
-        if isinstance(v, (int, Fraction)) and max(
-                Fraction(v).numerator.bit_length(), Fraction(v).denominator.bit_length()
-        ) > _MAX_BITS:
+        if isinstance(v, float) and math.isnan(v):
+            raise self.error("this constant is undefined (a pole, such as tan(pi/2))",
+                             tok.pos)
+        if isinstance(v, (int, Fraction)) and not exact_fits(max(
+                Fraction(v).numerator.bit_length(), Fraction(v).denominator.bit_length())):
             raise self.error("numeric constant too large", tok.pos)
         return node
 

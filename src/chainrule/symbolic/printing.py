@@ -7,10 +7,14 @@ denominators, so ``x * y**-1 + -1 * z`` reads ``x/y - z``.
 
 from __future__ import annotations
 
+import decimal
+import math
 from fractions import Fraction
 
 from ..core import Primitive
-from .expr import Const, Expr, walk_postorder
+from ..core.budget import DEFAULTS, BudgetExceeded, budgeted, check_time, current
+from ._names import latex_name
+from .expr import Const, Expr, make, walk_postorder
 
 __all__ = ["to_str", "latex", "to_str_shared", "sizes"]
 
@@ -32,48 +36,47 @@ def _opname(e: Expr) -> str:
     return e.op.name if isinstance(e.op, Primitive) else e.op
 
 
+def _is_e(e: Expr) -> bool:
+    return _opname(e) == "exp" and e.args[0].op == "const" and e.args[0].value == 1
+
+
 def _terms(e: Expr) -> list:
     """The terms of a chain of additions and subtractions, as (sign, term) pairs."""
-    name = _opname(e)
-    if name == "add":
-        return _terms(e.args[0]) + _terms(e.args[1])
-    if name == "subtract":
-        return _terms(e.args[0]) + [(-s, t) for s, t in _terms(e.args[1])]
-    return [(1, e)]
+    out, stack = [], [(1, e)]
+    while stack:
+        sign, node = stack.pop()
+        name = _opname(node)
+        if name == "add":
+            stack += [(sign, node.args[1]), (sign, node.args[0])]
+        elif name == "subtract":
+            stack += [(-sign, node.args[1]), (sign, node.args[0])]
+        else:
+            out.append((sign, node))
+    return out
 
 
 def _negated(e: Expr) -> Expr | None:
     """If ``e`` prints with a leading minus, the expression without it."""
-    from .expr import Const, make
+    chain, node = [], e
+    while _opname(node) == "multiply":
+        chain.append(node)
+        node = node.args[0]
+    name = _opname(node)
+    if name == "const" and node.value < 0:
+        neg = Const(-node.value)
+    elif name == "negative":
+        neg = node.args[0]
+    else:
+        return None
+    for m in reversed(chain):
+        rest = m.args[1]
+        neg = rest if (neg.op == "const" and neg.value == 1) else make(m.op, (neg, rest), {})
+    return neg
+
+
+def _leaf_factors(e: Expr) -> tuple[list, list]:
     name = _opname(e)
-    if name == "const" and e.value < 0:
-        return Const(-e.value)
-    if name == "negative":
-        return e.args[0]
-    if name == "multiply":
-        head, rest = e.args
-        neg = _negated(head)
-        if neg is not None:
-            return rest if (neg.op == "const" and neg.value == 1) else \
-                make(e.op, (neg, rest), {})
-    return None
-
-
-def _factors(e: Expr) -> tuple[list, list]:
-    """Numerator and denominator factors of a chain of products and quotients."""
-    from .expr import Const
-    name = _opname(e)
-    if name in ("multiply", "divide"):
-        n1, d1 = _factors(e.args[0])
-        n2, d2 = _factors(e.args[1])
-        num, den = (n1 + n2, d1 + d2) if name == "multiply" else (n1 + d2, d1 + n2)
-        def is_one(f: Expr) -> bool:
-            return f.op == "const" and f.value == 1
-
-        # x*(1/y) is x/y, not x*1/y
-        return [f for f in num if not is_one(f)], [f for f in den if not is_one(f)]
     if name == "power" and e.args[1].op == "const" and e.args[1].value < 0:
-        from .expr import make
         exp = -e.args[1].value
         return [], [e.args[0] if exp == 1 else make(e.op, (e.args[0], Const(exp)), {})]
     if name == "const" and isinstance(e.value, Fraction):
@@ -82,56 +85,151 @@ def _factors(e: Expr) -> tuple[list, list]:
     return [e], []
 
 
+def _factors(e: Expr) -> tuple[list, list]:
+    """Numerator and denominator factors of a chain of products and quotients."""
+    num, den, stack = [], [], [(e, False)]
+    while stack:
+        node, inverted = stack.pop()
+        name = _opname(node)
+        if name == "multiply":
+            stack += [(node.args[1], inverted), (node.args[0], inverted)]
+        elif name == "divide":
+            stack += [(node.args[1], not inverted), (node.args[0], inverted)]
+        else:
+            n, d = _leaf_factors(node)
+            num, den = (num + d, den + n) if inverted else (num + n, den + d)
+
+    def is_one(f: Expr) -> bool:  # x*(1/y) is x/y, not x*1/y
+        return f.op == "const" and f.value == 1
+
+    return [f for f in num if not is_one(f)], [f for f in den if not is_one(f)]
+
+
+def _int_text(v: int) -> str:
+    try:
+        return repr(v)
+    except ValueError:  # beyond Python's int-to-text limit: decimal has none
+        with decimal.localcontext() as ctx:
+            ctx.prec = v.bit_length() // 3 + 10
+            return format(decimal.Decimal(v), "f")
+
+
 class _Printer:
-    """Shared layout logic; subclasses say how each piece is spelled."""
+    """Shared layout logic; subclasses say how each piece is spelled.
+
+    Every node's text is computed once, children first, with an explicit stack: printing
+    never recurses, so any expression the budget allows can be printed.
+    """
 
     def __init__(self, names: dict | None = None) -> None:
         self.names = names or {}
+        self.memo: dict[int, tuple] = {}  # id -> (text, precedence, node kept alive)
 
     def __call__(self, e: Expr) -> str:
-        return self.show(e)[0]
+        memo, stack, layouts = self.memo, [e], {}
+        steps = 0
+        while stack:
+            node = stack[-1]
+            if id(node) in memo:
+                stack.pop()
+                continue
+            lay = layouts.get(id(node))
+            if lay is None:
+                lay = layouts[id(node)] = (self.layout(node), node)
+            todo = [c for c in _needs(lay[0]) if id(c) not in memo]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            memo[id(node)] = (*self.render(lay[0]), node)
+            steps += 1
+            if steps % 1024 == 0:
+                check_time("printing an expression")
+        return memo[id(e)][0]
+
+    def text(self, e: Expr) -> str:
+        return self.memo[id(e)][0]
 
     def wrap(self, e: Expr, prec: int) -> str:
-        text, p = self.show(e)
+        text, p, _ = self.memo[id(e)]
         return self.paren(text) if p < prec else text
 
-    def show(self, e: Expr) -> tuple[str, int]:
+    def layout(self, e: Expr) -> tuple:
         if id(e) in self.names:
-            return self.names[id(e)], ATOM
+            return ("leaf", self.names[id(e)], ATOM)
         name = _opname(e)
         if name == "sym":
-            return self.symbol(e.args[0]), ATOM
+            return ("leaf", self.symbol(e.args[0]), ATOM)
         if name == "const":
-            return self.number(e.value)
+            return ("leaf", *self.number(e.value))
+        if name == "pi" or _is_e(e):
+            return ("leaf", self.constant(name if name == "pi" else "e"), ATOM)
         if name in ("add", "subtract"):
-            return self.sum(e), ADD
+            terms = []
+            for sign, t in _terms(e):
+                neg = _negated(t)
+                terms.append((sign, t) if neg is None else (-sign, neg))
+            return ("sum", terms)
         neg = _negated(e)
         if neg is not None:
-            return "-" + self.wrap(neg, MUL), NEG
+            return ("neg", neg)
         if name in ("multiply", "divide", "power"):
             num, den = _factors(e)
             if den:
-                return self.fraction(num, den), MUL
+                return ("frac", num, den)
             if name != "power":
-                return self.product(num or [Const(1)]), MUL
+                return ("prod", num or [Const(1)])
         if name == "power":
-            return self.power(e.args[0], e.args[1]), POW
+            return ("pow", e.args[0], e.args[1])
         if name in _COMPARE:
-            return self.compare(e, _COMPARE[name]), ATOM
-        return self.call(name, e.args), ATOM
+            return ("cmp", e.args[0], e.args[1], _COMPARE[name])
+        return ("call", name, e.args)
 
-    def sum(self, e: Expr) -> str:
+    def render(self, lay: tuple) -> tuple[str, int]:
+        kind = lay[0]
+        if kind == "leaf":
+            return lay[1], lay[2]
+        if kind == "sum":
+            return self.sum(lay[1]), ADD
+        if kind == "neg":
+            return "-" + self.wrap(lay[1], MUL), NEG
+        if kind == "frac":
+            return self.fraction(lay[1], lay[2]), MUL
+        if kind == "prod":
+            return self.product(lay[1]), MUL
+        if kind == "pow":
+            return self.power(lay[1], lay[2]), POW
+        if kind == "cmp":
+            return self.compare(lay[1], lay[2], lay[3]), ATOM
+        return self.call(lay[1], lay[2]), ATOM
+
+    def sum(self, terms: list) -> str:
         parts = []
-        for i, (sign, t) in enumerate(_terms(e)):
-            neg = _negated(t)
-            if neg is not None:
-                sign, t = -sign, neg
+        for i, (sign, t) in enumerate(terms):
             body = self.wrap(t, ADD + 1)
             if i == 0:
                 parts.append(body if sign > 0 else "-" + self.wrap(t, MUL))
             else:
                 parts.append((" + " if sign > 0 else " - ") + body)
         return "".join(parts)
+
+
+def _needs(lay: tuple) -> list:
+    """The nodes whose text a layout uses."""
+    kind = lay[0]
+    if kind == "leaf":
+        return []
+    if kind == "sum":
+        return [t for _, t in lay[1]]
+    if kind == "neg":
+        return [lay[1]]
+    if kind == "frac":
+        return lay[1] + lay[2]
+    if kind == "prod":
+        return lay[1]
+    if kind in ("pow", "cmp"):
+        return [lay[1], lay[2]]
+    return list(lay[2])
 
 
 class _Text(_Printer):
@@ -141,10 +239,14 @@ class _Text(_Printer):
     def symbol(self, name: str) -> str:
         return name
 
+    def constant(self, name: str) -> str:
+        return name
+
     def number(self, v) -> tuple[str, int]:
         if isinstance(v, Fraction):
-            return f"{v.numerator}/{v.denominator}", MUL if v > 0 else NEG
-        text = repr(v) if isinstance(v, int) else format(v, ".15g")
+            text = f"{_int_text(v.numerator)}/{_int_text(v.denominator)}"
+            return text, MUL if v > 0 else NEG
+        text = _int_text(v) if isinstance(v, int) else format(v, ".15g")
         return text, ATOM if v >= 0 else NEG
 
     def product(self, factors: list) -> str:
@@ -158,11 +260,11 @@ class _Text(_Printer):
     def power(self, base: Expr, exp: Expr) -> str:
         return f"{self.wrap(base, POW + 1)}**{self.wrap(exp, POW + 1)}"
 
-    def compare(self, e: Expr, op: str) -> str:
-        return f"({self(e.args[0])} {op} {self(e.args[1])})"
+    def compare(self, a: Expr, b: Expr, op: str) -> str:
+        return f"({self.text(a)} {op} {self.text(b)})"
 
     def call(self, name: str, args: tuple) -> str:
-        return f"{_TEXT_NAMES.get(name, name)}({', '.join(self(a) for a in args)})"
+        return f"{_TEXT_NAMES.get(name, name)}({', '.join(self.text(a) for a in args)})"
 
 
 class _Latex(_Printer):
@@ -170,19 +272,23 @@ class _Latex(_Printer):
         return rf"\left({s}\right)"
 
     def symbol(self, name: str) -> str:
-        greek = {"alpha", "beta", "gamma", "delta", "theta", "lambda", "mu", "sigma", "tau",
-                 "phi", "omega", "eta", "epsilon", "rho", "pi"}
-        if name in greek:
-            return "\\" + name
-        if len(name) > 1 and "_" not in name:
-            return rf"\mathit{{{name}}}"
-        return name
+        return latex_name(name)
+
+    def constant(self, name: str) -> str:
+        return r"\pi" if name == "pi" else "e"
 
     def number(self, v) -> tuple[str, int]:
         if isinstance(v, Fraction):
             sign = "-" if v < 0 else ""
-            return rf"{sign}\frac{{{abs(v.numerator)}}}{{{v.denominator}}}", ATOM if v > 0 else NEG
-        text = str(v) if isinstance(v, int) else format(v, ".15g")
+            text = rf"{sign}\frac{{{_int_text(abs(v.numerator))}}}{{{_int_text(v.denominator)}}}"
+            return text, ATOM if v > 0 else NEG
+        if isinstance(v, float) and not math.isfinite(v):
+            text = r"\mathrm{NaN}" if math.isnan(v) else ("-" if v < 0 else "") + r"\infty"
+            return text, ATOM if not v < 0 else NEG
+        text = _int_text(v) if isinstance(v, int) else format(v, ".15g")
+        if "e" in text:  # 1e+300 -> 1 \cdot 10^{300}
+            mant, ten = text.split("e")
+            text = rf"{mant} \cdot 10^{{{int(ten)}}}"
         return text, ATOM if v >= 0 else NEG
 
     def product(self, factors: list) -> str:
@@ -196,23 +302,23 @@ class _Latex(_Printer):
         return "".join(out)
 
     def fraction(self, num: list, den: list) -> str:
-        top = (self(num[0]) if len(num) == 1 else self.product(num)) if num else "1"
-        bottom = self(den[0]) if len(den) == 1 else self.product(den)
+        top = (self.text(num[0]) if len(num) == 1 else self.product(num)) if num else "1"
+        bottom = self.text(den[0]) if len(den) == 1 else self.product(den)
         return rf"\frac{{{top}}}{{{bottom}}}"
 
     def power(self, base: Expr, exp: Expr) -> str:
         if exp.op == "const" and exp.value == Fraction(1, 2):
-            return rf"\sqrt{{{self(base)}}}"
+            return rf"\sqrt{{{self.text(base)}}}"
         b = self.wrap(base, POW + 1)
-        if _opname(base) in _LATEX_FUNCS:
-            b = self.paren(self(base))
-        return f"{b}^{{{self(exp)}}}"
+        if _opname(base) in _LATEX_FUNCS and not _is_e(base):
+            b = self.paren(self.text(base))
+        return f"{b}^{{{self.text(exp)}}}"
 
-    def compare(self, e: Expr, op: str) -> str:
-        return rf"\left[{self(e.args[0])} {_LATEX_COMPARE[op]} {self(e.args[1])}\right]"
+    def compare(self, a: Expr, b: Expr, op: str) -> str:
+        return rf"\left[{self.text(a)} {_LATEX_COMPARE[op]} {self.text(b)}\right]"
 
     def call(self, name: str, args: tuple) -> str:
-        inner = ", ".join(self(a) for a in args)
+        inner = ", ".join(self.text(a) for a in args)
         if name == "sqrt":
             return rf"\sqrt{{{inner}}}"
         if name == "cbrt":
@@ -223,13 +329,26 @@ class _Latex(_Printer):
         return rf"{head}\left({inner}\right)"
 
 
+def _check_size(e: Expr, what: str) -> None:
+    """Refuse, before any work, to print a tree larger than the budget's node limit."""
+    b = current()
+    limit = b.nodes if b is not None else DEFAULTS["nodes"]
+    if e.tree_size > limit:
+        raise BudgetExceeded("nodes", limit, f"{what} (its tree has {e.tree_size:,} nodes; "
+                             "to_str_shared prints each shared part once)")
+
+
+@budgeted
 def to_str(e: Expr) -> str:
     """Plain text in Python syntax: ``2*x*sin(x) + x**2*cos(x)``."""
+    _check_size(e, "printing an expression")
     return _Text()(e)
 
 
+@budgeted
 def latex(e: Expr) -> str:
     r"""LaTeX source: ``2 x \sin\left(x\right) + x^{2} \cos\left(x\right)``."""
+    _check_size(e, "printing an expression as LaTeX")
     return _Latex()(e)
 
 

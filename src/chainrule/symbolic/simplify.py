@@ -16,10 +16,13 @@ object.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..core import Primitive
-from .expr import Const, Exact, Expr, make
+from ..core.budget import budgeted, check_time
+from . import _flatten as fl
+from ._constants import PI
+from ._domain import is_integer_const, nonneg, total
+from ._numbers import Exact, exact_power
+from .expr import Const, Expr, make
 
 __all__ = ["simplify", "canonical_add", "canonical_mul", "canonical_pow"]
 
@@ -32,105 +35,12 @@ def _prims():
         from ..core import registry
         reg = registry()
         _ADD, _MUL, _POW = reg["add"], reg["multiply"], reg["power"]
+        fl.prims(_ADD, _MUL, _POW)
 
 
-def _cache(e: Expr) -> dict:
-    if e.cache is None:
-        e.cache = {}
-    return e.cache
-
-
-def _num_add(a, b):
-    if a.__class__ is int and b.__class__ is int:
-        return a + b
-    if isinstance(a, Exact) and isinstance(b, Exact):
-        s = Fraction(a) + b
-        return int(s) if s.denominator == 1 else s
-    return float(a) + float(b)
-
-
-def _num_mul(a, b):
-    if a.__class__ is int and b.__class__ is int:
-        return a * b
-    if isinstance(a, Exact) and isinstance(b, Exact):
-        s = Fraction(a) * b
-        return int(s) if s.denominator == 1 else s
-    return float(a) * float(b)
-
-
-# ---------------------------------------------------------------------------------------
-# Decomposition of canonical nodes.
-
-def _split_coeff(e: Expr) -> tuple:
-    """``(c, rest)`` with ``e = c * rest`` for a canonical product (``c`` a number)."""
-    if e.op is _MUL and e.args[0].op == "const":
-        return e.args[0].value, e.args[1]
-    return 1, e
-
-
-def _flat_sum(e: Expr) -> tuple:
-    """``(constant, {term: coefficient})`` of ``e`` flattened through every ``add``.
-
-    Derived from the structure alone (the cache only memoizes it), so a node means the
-    same whichever path built it first.
-    """
-    if e.op == "const":
-        return e.value, {}
-    c = _cache(e)
-    if "sum" in c:
-        return c["sum"]
-    if e.op is _ADD:
-        const, terms = _flat_sum(e.args[0])
-        const2, terms2 = _flat_sum(e.args[1])
-        terms = dict(terms)
-        for t, k in terms2.items():
-            terms[t] = _num_add(terms.get(t, 0), k)
-        out = (_num_add(const, const2), terms)
-    else:
-        coeff, rest = _split_coeff(e)
-        out = (0, {rest: coeff})
-    c["sum"] = out
-    return out
-
-
-def _sum_parts(e: Expr) -> tuple:
-    """The parts of ``e`` as a sum; a sum of more than FLAT_MAX terms stays one term."""
-    const, terms = _flat_sum(e)
-    if len(terms) > FLAT_MAX:
-        coeff, rest = _split_coeff(e)
-        return 0, {rest: coeff}
-    return const, terms
-
-
-def _flat_prod(e: Expr) -> tuple:
-    """``(coefficient, {base: exponent})`` of ``e`` flattened through every ``multiply``."""
-    if e.op == "const":
-        return e.value, {}
-    c = _cache(e)
-    if "prod" in c:
-        return c["prod"]
-    if e.op is _MUL:
-        coeff, factors = _flat_prod(e.args[0])
-        coeff2, factors2 = _flat_prod(e.args[1])
-        factors = dict(factors)
-        for b, x in factors2.items():
-            factors[b] = _add_exponent(factors[b], x) if b in factors else x
-        out = (_num_mul(coeff, coeff2), factors)
-    elif e.op is _POW:
-        b, x = e.args
-        out = (1, {b: x.value if x.op == "const" else x})
-    else:
-        out = (1, {e: 1})
-    c["prod"] = out
-    return out
-
-
-def _prod_parts(e: Expr) -> tuple:
-    """The parts of ``e`` as a product; one of more than FLAT_MAX factors stays whole."""
-    coeff, factors = _flat_prod(e)
-    if len(factors) > FLAT_MAX:
-        return 1, {e: 1}
-    return coeff, factors
+_cache = fl.cache
+_num_add, _num_mul, _split_coeff = fl.num_add, fl.num_mul, fl.split_coeff
+_sum_parts, _prod_parts = fl.sum_parts, fl.prod_parts
 
 
 # ---------------------------------------------------------------------------------------
@@ -148,7 +58,7 @@ def _monomial_degree(t: Expr):
 
 
 _SMALL = 16  # nodes up to this tree size are ordered by their text, larger ones by shape
-FLAT_MAX = 8  # sums and products with more parts stay whole inside another sum or product
+FLAT_MAX = fl.FLAT_MAX
 
 
 def _text(e: Expr) -> tuple:
@@ -156,8 +66,8 @@ def _text(e: Expr) -> tuple:
     then constants, then functions by name and arguments; large nodes by size and hash."""
     if e.op == "sym":
         return (1, e.args[0])
-    if e.op == "const":
-        return (0, float(e.value))
+    if e.op == "const":  # exact and float values compare exactly, without overflow
+        return (0, e.value)
     if e.tree_size > _SMALL:
         return (3, e.tree_size, e.shash)
     c = _cache(e)
@@ -181,8 +91,16 @@ def _term_key(t: Expr | None) -> tuple:
     return (2, _poly_part_degree(t), _text(t))
 
 
+def _constant_factor(b: Expr) -> bool:
+    """pi, e and roots of numbers come first in a product, as numbers do: 2*pi*x."""
+    if b.op is PI:
+        return True
+    return isinstance(b.op, Primitive) and b.op.name in ("exp", "sqrt", "cbrt") and \
+        b.args[0].op == "const"
+
+
 def _factor_key(b: Expr) -> tuple:
-    if b.op == "const":
+    if b.op == "const" or _constant_factor(b):
         return (0, _text(b))
     if b.op == "sym":
         return (1, b.args[0])
@@ -224,27 +142,29 @@ def _build_sum(const, terms: dict) -> Expr:
     return _chain(_ADD, pieces)
 
 
+def _is_zero(x) -> bool:
+    return x.op == "const" and x.value == 0 if isinstance(x, Expr) else x == 0
+
+
 def _build_product(coeff, factors: dict) -> Expr:
-    items = [(b, x) for b, x in factors.items() if not (x == 0 if not isinstance(x, Expr)
-                                                          else x.op == "const" and x.value == 0)]
-    if coeff == 0:
+    items = [(b, x) for b, x in factors.items() if not _is_zero(x)]
+    if coeff == 0 and all(total(b) for b, _ in items):
         return Const(0)
-    if not items:
-        return Const(coeff)
     items.sort(key=lambda bx: _factor_key(bx[0]))
-    pieces = [b if (not isinstance(x, Expr) and x == 1) else
-              make(_POW, (b, x if isinstance(x, Expr) else Const(x)), {}) for b, x in items]
+    pieces = []
+    for b, x in items:
+        p = b if (not isinstance(x, Expr) and x == 1) else \
+            make(_POW, (b, x if isinstance(x, Expr) else Const(x)), {})
+        c, p = _split_coeff(p)  # sqrt(2)**3 is folded to 2*sqrt(2) when it is built
+        coeff = _num_mul(coeff, c)
+        if p.op == "const":
+            coeff = _num_mul(coeff, p.value)
+        else:
+            pieces.append(p)
+    if not pieces:
+        return Const(coeff)
     rest = _chain(_MUL, pieces)
     return rest if coeff == 1 else make(_MUL, (Const(coeff), rest), {})
-
-
-def _add_exponent(a, b):
-    if isinstance(a, Expr) or isinstance(b, Expr):
-        ea = a if isinstance(a, Expr) else Const(a)
-        eb = b if isinstance(b, Expr) else Const(b)
-        s = canonical_add(ea, eb)
-        return s.value if s.op == "const" else s
-    return _num_add(a, b)
 
 
 def canonical_add(*args: Expr) -> Expr:
@@ -260,9 +180,9 @@ def canonical_add(*args: Expr) -> Expr:
                 c2, ts2 = _sum_parts(t)
                 const = _num_add(const, _num_mul(k, c2))
                 for t2, k2 in ts2.items():
-                    terms[t2] = _num_add(terms.get(t2, 0), _num_mul(k, k2))
+                    fl.merge_term(terms, t2, _num_mul(k, k2))
             else:
-                terms[t] = _num_add(terms.get(t, 0), k)
+                fl.merge_term(terms, t, k)
     return _build_sum(const, terms)
 
 
@@ -274,31 +194,52 @@ def canonical_mul(*args: Expr) -> Expr:
         c, fs = _prod_parts(a)
         coeff = _num_mul(coeff, c)
         for b, x in fs.items():
-            factors[b] = _add_exponent(factors[b], x) if b in factors else x
+            if b in factors:
+                fl.merge_factor(factors, b, x)
+            else:
+                factors[b] = x
     return _build_product(coeff, factors)
+
+
+def _coeff_power(coeff, n: int):
+    """``coeff ** n`` exactly (``None`` beyond the budget) or in float."""
+    if isinstance(coeff, Exact):
+        return exact_power(coeff, n)
+    return fl.float_pow(float(coeff), n)
+
+
+def _int_power(base: Expr, n: int) -> Expr:
+    """``base ** n`` for an integer ``n``, distributed over the factors of ``base`` where
+    that keeps the domain: ``(x^(1/2))^2`` stays as it is, it is not ``x``."""
+    coeff, factors = _prod_parts(base)
+    if base.op == "const" or (isinstance(coeff, Exact) and coeff == 0 and n < 0):
+        return make(_POW, (base, Const(n)), {})
+    c = _coeff_power(coeff, n)
+    if c is None:  # the coefficient would be too large to compute: keep the power
+        return make(_POW, (base, Const(n)), {})
+    new: dict = {}
+    for b, x in factors.items():
+        y = _num_mul(x, n) if not isinstance(x, Expr) else canonical_mul(x, Const(n))
+        if is_integer_const(y) and not is_integer_const(x) and not nonneg(b):
+            fl.merge_factor(new, make(_POW, (b, x if isinstance(x, Expr) else Const(x)),
+                                      {}), n)
+        else:
+            fl.merge_factor(new, b, y.value if isinstance(y, Expr) and y.op == "const"
+                            else y)
+    return _build_product(c, new)
 
 
 def canonical_pow(base: Expr, exp: Expr) -> Expr:
     """The canonical ``base ** exp``."""
     _prims()
     if exp.op == "const" and isinstance(exp.value, int):
-        n = exp.value
-        if n == 0:
-            return Const(1)
-        coeff, factors = _prod_parts(base)
-        if base.op == "const":
-            folded = make(_POW, (base, exp), {})
-            return folded
-        if isinstance(coeff, Exact) and coeff == 0 and n < 0:
-            return make(_POW, (base, exp), {})
-        new = {b: (_num_mul(x, n) if not isinstance(x, Expr) else
-                   canonical_mul(x, Const(n))) for b, x in factors.items()}
-        c = Fraction(coeff) ** n if isinstance(coeff, Exact) else float(coeff) ** n
-        return _build_product(int(c) if isinstance(c, Fraction) and c.denominator == 1
-                              else c, new)
+        return Const(1) if exp.value == 0 else _int_power(base, exp.value)
     if base.op is _POW and exp.op == "const" and base.args[1].op == "const" \
             and isinstance(base.args[1].value, int) and base.args[1].value % 2 == 1:
-        return canonical_pow(base.args[0], Const(_num_mul(base.args[1].value, exp.value)))
+        # (b^3)^(1/3) is b only where b >= 0: merge only if the domain stays the same
+        merged = _num_mul(base.args[1].value, exp.value)
+        if not is_integer_const(merged) or nonneg(base.args[0]):
+            return canonical_pow(base.args[0], Const(merged))
     return _build_product(1, {base: exp.value if exp.op == "const" else exp})
 
 
@@ -319,19 +260,18 @@ def _canon(e: Expr, args: list) -> Expr:
         return canonical_mul(args[0], canonical_pow(args[1], Const(-1)))
     if name == "power":
         return canonical_pow(*args)
-    if name == "exp" and args[0].op is not None and getattr(args[0].op, "name", "") == "log":
-        return args[0].args[0]
-    if name == "log" and getattr(args[0].op, "name", "") == "exp":
-        return args[0].args[0]
+    # exp(log(x)) is not x: it is undefined for x <= 0. log(exp(u)) = u is done by make.
     return make(prim, tuple(args), dict(e.params))
 
 
+@budgeted
 def simplify(e: Expr) -> Expr:
     """The canonical form of ``e`` (memoized over the graph, so shared parts are done once,
     and parts already simplified, by this or an earlier call, are not visited again)."""
     _prims()
     done: dict[int, Expr] = {}
     stack = [(e, False)]
+    steps = 0
     while stack:
         node, ready = stack.pop()
         if id(node) in done:
@@ -349,6 +289,9 @@ def simplify(e: Expr) -> Expr:
             stack.extend((a, False) for a in node.args if id(a) not in done)
             continue
         result = _canon(node, [done[id(a)] for a in node.args])
+        steps += 1
+        if steps % 256 == 0:
+            check_time("simplifying")
         c["canon"] = True if result is node else result
         _cache(result)["canon"] = True  # a marker, not the node: no reference cycle
         done[id(node)] = result

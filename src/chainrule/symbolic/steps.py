@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import Primitive
+from ..core.budget import BudgetExceeded, budgeted, check_time
 from .calculus import _symbol, _tangents, evaluate
 from .expr import Expr, as_expr, walk_postorder
 from .printing import latex, to_str
@@ -44,27 +45,30 @@ class Step:
     var: str = "x"
 
     def text(self, indent: int = 0) -> str:
-        head = f"{'  ' * indent}d/d{self.var} [{to_str(self.expr)}] = {to_str(self.derivative)}"
-        rule = f"{self.rule}: {self.statement}" if self.statement else self.rule
-        lines = [f"{head}  -- {rule}"]
-        lines += [c.text(indent + 1) for c in self.children]
+        lines = []
+        for step, depth in self._walk_depth():
+            head = (f"{'  ' * (indent + depth)}d/d{step.var} [{to_str(step.expr)}] = "
+                    f"{to_str(step.derivative)}")
+            rule = f"{step.rule}: {step.statement}" if step.statement else step.rule
+            lines.append(f"{head}  -- {rule}")
         return "\n".join(lines)
 
     def latex(self) -> str:
-        rows = []
-        self._latex_rows(rows)
+        rows = [rf"\frac{{d}}{{d{s.var}}}\left[{latex(s.expr)}\right] &= "
+                rf"{latex(s.derivative)} && \text{{{s.rule}}}" for s in self.walk()]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
-    def _latex_rows(self, rows: list) -> None:
-        rows.append(rf"\frac{{d}}{{d{self.var}}}\left[{latex(self.expr)}\right] &= "
-                    rf"{latex(self.derivative)} && \text{{{self.rule}}}")
-        for c in self.children:
-            c._latex_rows(rows)
+    def _walk_depth(self):
+        stack = [(self, 0)]  # explicit stack: a derivation can be a thousand steps deep
+        while stack:
+            step, depth = stack.pop()
+            yield step, depth
+            stack.extend((c, depth + 1) for c in reversed(step.children))
 
     def walk(self):
-        yield self
-        for c in self.children:
-            yield from c.walk()
+        """Every step, parents before children (depth first, in order)."""
+        for step, _ in self._walk_depth():
+            yield step
 
 
 def _rule_for(node: Expr, var: Expr, dep: dict) -> tuple[str, str]:
@@ -95,6 +99,8 @@ def _spot_check(expr: Expr, deriv: Expr, var: Expr, point: dict) -> tuple | None
         exact = float(evaluate(deriv, point))
         up = float(evaluate(expr, {**point, var: x0 + h}))
         down = float(evaluate(expr, {**point, var: x0 - h}))
+    except BudgetExceeded:
+        raise
     except (ValueError, TypeError, ZeroDivisionError, OverflowError):
         return None
     numeric = (up - down) / (2 * h)
@@ -113,8 +119,66 @@ def _point(expr: Expr, var: Expr, at: dict | None) -> dict:
     return point
 
 
+_CHAINS = {"add": "sum", "subtract": "sum", "multiply": "product", "divide": "product"}
+
+
+def _kind(node: Expr) -> str | None:
+    return _CHAINS.get(node.op.name) if isinstance(node.op, Primitive) else None
+
+
+def _absorbed(nodes: list, root: Expr) -> set:
+    """Ids of the sum (product) nodes used only inside other sums (products): a chain
+    ``a + b + c + ...`` is explained as one step, not as a thousand nested ones."""
+    parent_kinds: dict[int, set] = {}
+    for node in nodes:
+        if isinstance(node.op, Primitive):
+            for a in node.args:
+                parent_kinds.setdefault(id(a), set()).add(_kind(node))
+    return {id(n) for n in nodes if n is not root and _kind(n) is not None
+            and parent_kinds.get(id(n)) == {_kind(n)}}
+
+
+def _leaves(node: Expr) -> list:
+    """The terms (factors) of a chain of sums (products), left to right."""
+    kind, out, stack = _kind(node), [], [node]
+    while stack:
+        n = stack.pop()
+        if _kind(n) == kind and kind is not None:
+            stack.extend(reversed(n.args))
+        else:
+            out.append(n)
+    return out
+
+
+def _chain_rule_text(node: Expr, leaves: list, dep: dict) -> tuple[str, str]:
+    if _kind(node) == "sum":
+        return "sum rule", "(u ± v ± w ± ...)' = u' ± v' ± w' ± ..."
+    if sum(1 for a in leaves if dep[id(a)]) == 1:
+        return "constant multiple rule", "(c u)' = c u'"
+    return "product rule", ("(u v w ...)' = u' v w ... + u v' w ... + u v w' ... + ...; "
+                            "(u / v)' = (u' v - u v') / v^2")
+
+
+def _step(node: Expr, var: Expr, dep: dict, built: dict) -> Step:
+    derivative = simplify(_tangents(node, var))
+    if node is var:
+        return Step(node, derivative, "variable rule", f"d{var.args[0]}/d{var.args[0]} = 1")
+    args = _leaves(node) if _kind(node) else list(node.args)
+    if len(args) > 2:
+        rule, statement = _chain_rule_text(node, args, dep)
+    else:
+        args = list(node.args)
+        rule, statement = _rule_for(node, var, dep)
+    kids = [built[id(a)] for a in args if dep[id(a)] and a is not var]
+    return Step(node, derivative, rule, statement, kids)
+
+
+@budgeted
 def steps(expr: Any, var: Any, at: dict | None = None) -> Step:
     """The derivation of ``d expr / d var`` as a tree of :class:`Step`.
+
+    A chain of sums (or of products and quotients) is one step whose parts are its
+    terms (factors), so the derivation of ``x + x + ... + x`` has as many steps as terms.
 
     Args:
         expr: a formula, as written (parsed or built from symbols).
@@ -122,24 +186,21 @@ def steps(expr: Any, var: Any, at: dict | None = None) -> Step:
         at: values for the spot checks (default: the variable at 0.7, others nearby).
     """
     expr, var = as_expr(expr), _symbol(var)
+    nodes = walk_postorder(expr)
     dep: dict[int, bool] = {}
-    for node in walk_postorder(expr):
+    for node in nodes:
         dep[id(node)] = node is var or (isinstance(node.op, Primitive) and
                                         any(dep[id(a)] for a in node.args))
+    absorbed = _absorbed(nodes, expr)
     point = _point(expr, var, at)
     built: dict[int, Step] = {}
-    for node in walk_postorder(expr):
-        if not dep[id(node)] or id(node) in built:
+    for node in nodes:
+        if not dep[id(node)] or id(node) in built or id(node) in absorbed:
             continue
-        derivative = simplify(_tangents(node, var))
-        if node is var:
-            step = Step(node, derivative, "variable rule", f"d{var.args[0]}/d{var.args[0]} = 1")
-        else:
-            rule, statement = _rule_for(node, var, dep)
-            kids = [built[id(a)] for a in node.args if dep[id(a)] and a is not var]
-            step = Step(node, derivative, rule, statement, kids)
+        check_time("explaining a derivative")
+        step = _step(node, var, dep, built)
         step.var = var.args[0]
-        step.check = _spot_check(node, derivative, var, point)
+        step.check = _spot_check(node, step.derivative, var, point)
         built[id(node)] = step
     if id(expr) not in built:
         root = Step(expr, simplify(as_expr(0)), "constant rule",
