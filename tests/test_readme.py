@@ -188,3 +188,11 @@ def test_quickstart_example_runs():
     assert proc.returncode == 0, proc.stderr
     assert "check_grads: forward and reverse mode agree" in proc.stdout
     assert proc.stderr == ""
+
+
+def test_the_scikit_learn_checks_that_do_not_apply_are_listed():
+    source = (ROOT / "tests" / "models" / "test_models_sklearn.py").read_text(encoding="utf-8")
+    table = source.split("NOT_APPLICABLE = {", 1)[1].split("\n}\n", 1)[0]
+    checks = set(re.findall(r'"(check_\w+)"', table))
+    assert checks, "the table of checks that do not apply has moved"
+    assert all(f"`{c}`" in README for c in checks)
