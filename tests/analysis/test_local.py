@@ -69,6 +69,6 @@ def test_implicit_other_cases():
 
 
 def test_taylor_of_high_order_is_bounded():
-    with budget(seconds=3), pytest.raises(BudgetExceeded):
+    with budget(seconds=1), pytest.raises(BudgetExceeded):
         taylor(parse("x^x"), "x", 1, 20)
     assert taylor(parse("x^5"), "x", 0, 10**6) is parse("x^5")  # stops at the zero term

@@ -110,7 +110,7 @@ def test_wide_sums_print_and_simplify():
     lambda: to_str(diff(parse("sin(cos(" * 15 + "x" + "))" * 15), "x", 3)),
 ])
 def test_explosive_requests_stop_within_the_budget(call):
-    with budget(seconds=3, nodes=100_000), pytest.raises(BudgetExceeded):
+    with budget(seconds=1, nodes=100_000), pytest.raises(BudgetExceeded):
         call()
 
 

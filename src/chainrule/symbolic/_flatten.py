@@ -139,7 +139,10 @@ def flat_sum(e: Expr) -> tuple:
         return e.value, {}
     c = cache(e)
     if "sum" not in c:
-        _chain_walk(e, _P["add"], "sum", _sum_node)
+        if e.op is _P["add"]:
+            _chain_walk(e, _P["add"], "sum", _sum_node)
+        else:
+            c["sum"] = _sum_node(e)
     return c["sum"]
 
 
@@ -175,7 +178,10 @@ def flat_prod(e: Expr) -> tuple:
         return e.value, {}
     c = cache(e)
     if "prod" not in c:
-        _chain_walk(e, _P["mul"], "prod", _prod_node)
+        if e.op is _P["mul"]:
+            _chain_walk(e, _P["mul"], "prod", _prod_node)
+        else:
+            c["prod"] = _prod_node(e)
     return c["prod"]
 
 
@@ -237,6 +243,9 @@ def merge_factor(factors: dict, b: Expr, x) -> None:
         factors[b] = x
         return
     a = factors[b]
+    if a.__class__ is int and x.__class__ is int and (a > 0) == (x > 0):
+        factors[b] = a + x  # same signs: never a cancellation
+        return
     s = add_exponent(a, x)
     if safe_merge(b, a, x, s):
         factors[b] = s

@@ -84,6 +84,8 @@ def _iroot(n: int, q: int) -> int | None:
     """The integer ``r >= 0`` with ``r ** q == n`` (``n >= 0``), or ``None``."""
     if n < 2:
         return n
+    if q > n.bit_length():  # 2**q > n: no integer root (and r ** q would be huge)
+        return None
     if q == 2:
         r = math.isqrt(n)
         return r if r * r == n else None

@@ -154,8 +154,11 @@ def _intern(op: Any, args: tuple, params: tuple, value: Any = None) -> Expr:
     e._hash = hash(key)
     e.cache = None
     active = _ACTIVE.get()
-    if active is not None:  # the budget of the running entry point (see core/budget.py)
-        active.charge(1, "building expressions")
+    if active is not None:  # charge the running entry point's budget (core/budget.py)
+        active.used += 1
+        if active.used > active.nodes or not active.used & 1023:
+            active.charge(0, "building expressions")  # raises past the node limit
+            active.check_time("building expressions")
     if isinstance(op, str):  # size and a hash that is the same in every process
         e.tree_size = 1
         e.shash = zlib.crc32(f"{op}:{args[0] if args else repr(value)}".encode())

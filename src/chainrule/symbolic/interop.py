@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..core import Primitive, registry
-from ..core.budget import exact_fits
+from ..core.budget import DEFAULTS, BudgetExceeded, current, exact_fits
 from ._constants import PI
 from ._make import pi_node
 from .expr import Const, Expr, Symbol, make, walk_postorder
@@ -38,12 +38,14 @@ def _sympy():
 
 
 def _pow(sp, a: Any, b: Any) -> Any:
-    """``a ** b``, left unevaluated when SymPy would compute a rational power beyond the
-    size budget (``2**(10**100)`` would never finish)."""
+    """``a ** b``; refused (:class:`BudgetExceeded`) when SymPy would compute a rational
+    power beyond the size budget: ``2**(10**100)`` would never finish."""
     if isinstance(a, sp.Rational) and isinstance(b, sp.Rational):
         size = max(int(a.p).bit_length(), int(a.q).bit_length())
         if not exact_fits(size * abs(int(b.p))):
-            return sp.Pow(a, b, evaluate=False)
+            b_ = current()
+            raise BudgetExceeded("digits", b_.digits if b_ else DEFAULTS["digits"],
+                                 f"converting {a}**{b} to SymPy, which would compute it")
     return a ** b
 
 
@@ -59,7 +61,8 @@ def _convert_node(sp, name: str, args: list) -> Any:
               "exp2": lambda a: _pow(sp, sp.Integer(2), a),
               "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
               "softplus": lambda a: sp.log(1 + sp.exp(a)),
-              "relu": lambda a: sp.Max(a, 0), "hypot": lambda a, b: sp.sqrt(a**2 + b**2),
+              "relu": lambda a: sp.Piecewise((a, a > 0), (0, True)),
+              "hypot": lambda a, b: sp.sqrt(a**2 + b**2),
               "greater": lambda a, b: sp.Piecewise((1, a > b), (0, True))}
     if name in simple:
         return simple[name](*args)
@@ -115,6 +118,9 @@ def _node(sp, obj: Any, args: list) -> Expr:
         last, cond = obj.args[-1]
         if cond == sp.true and isinstance(last, sp.Pow) and last.exp == sp.Rational(1, 3):
             return make(prims["cbrt"], (from_sympy(last.base),), {})
+        (first, when), = obj.args[:1]
+        if len(obj.args) == 2 and last == 0 and when == (first > 0):  # relu, as written
+            return make(prims["relu"], (from_sympy(first),), {})
         raise ValueError(f"cannot convert the piecewise expression {obj}")
     if isinstance(obj, (sp.Add, sp.Mul)):
         prim = prims["add" if isinstance(obj, sp.Add) else "multiply"]

@@ -153,8 +153,10 @@ def _build_product(coeff, factors: dict) -> Expr:
     items.sort(key=lambda bx: _factor_key(bx[0]))
     pieces = []
     for b, x in items:
-        p = b if (not isinstance(x, Expr) and x == 1) else \
-            make(_POW, (b, x if isinstance(x, Expr) else Const(x)), {})
+        if not isinstance(x, Expr) and x == 1:
+            pieces.append(b)
+            continue
+        p = make(_POW, (b, x if isinstance(x, Expr) else Const(x)), {})
         c, p = _split_coeff(p)  # sqrt(2)**3 is folded to 2*sqrt(2) when it is built
         coeff = _num_mul(coeff, c)
         if p.op == "const":
@@ -219,6 +221,9 @@ def _int_power(base: Expr, n: int) -> Expr:
         return make(_POW, (base, Const(n)), {})
     new: dict = {}
     for b, x in factors.items():
+        if x.__class__ is int:  # the common case: integer exponents stay integers
+            fl.merge_factor(new, b, _num_mul(x, n))
+            continue
         y = _num_mul(x, n) if not isinstance(x, Expr) else canonical_mul(x, Const(n))
         if is_integer_const(y) and not is_integer_const(x) and not nonneg(b):
             fl.merge_factor(new, make(_POW, (b, x if isinstance(x, Expr) else Const(x)),
