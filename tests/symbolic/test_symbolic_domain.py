@@ -109,3 +109,9 @@ def test_nan_has_no_interior_for_isolated_cancellations():
     s = simplify(parse("x/x"))
     assert s.op == "const" and s.value == 1
     assert math.isnan(float(evaluate(parse("x/x"), x=0.0)))
+
+
+def test_zero_times_a_constant_pole_stays_undefined():
+    # sqrt(2)*sqrt(2) - 2 is exactly 0, so this is 0 * (1/0): undefined, not 0
+    e = parse("(2^(1/2)*2^(1/2) - 2)*(1/(2^(1/2)*2^(1/2) - 2))")
+    assert math.isnan(float(evaluate(simplify(e))))

@@ -66,6 +66,8 @@ def _flags(e: Any) -> tuple[bool, bool]:
         t, s = _cached(a)
         arg_total, arg_smooth = arg_total and t, arg_smooth and s
     name = e.op.name
+    if name in ("divide", "power") and _pole_everywhere(name, e.args):
+        return False, False  # 1/0 or 0**-1: undefined, not just at isolated points
     if name == "power":
         ok = is_integer_const(e.args[1])
         return arg_total and ok, arg_smooth
@@ -76,6 +78,13 @@ def _flags(e: Any) -> tuple[bool, bool]:
     if name in _RESTRICTED_SMOOTH:
         return False, arg_smooth
     return False, False  # unknown primitives: assume the worst
+
+
+def _pole_everywhere(name: str, args: tuple) -> bool:
+    if name == "divide":
+        return args[1].op == "const" and args[1].value == 0
+    base, x = args
+    return base.op == "const" and base.value == 0 and x.op == "const" and x.value < 0
 
 
 def _cached(e: Any) -> tuple[bool, bool]:

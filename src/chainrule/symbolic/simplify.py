@@ -146,9 +146,14 @@ def _is_zero(x) -> bool:
     return x.op == "const" and x.value == 0 if isinstance(x, Expr) else x == 0
 
 
+def _pole(b: Expr, x) -> bool:
+    """``0 ** negative``: a factor undefined everywhere, which 0 * ... must keep."""
+    return b.op == "const" and b.value == 0 and not isinstance(x, Expr) and x < 0
+
+
 def _build_product(coeff, factors: dict) -> Expr:
     items = [(b, x) for b, x in factors.items() if not _is_zero(x)]
-    if coeff == 0 and all(total(b) for b, _ in items):
+    if coeff == 0 and all(total(b) and not _pole(b, x) for b, x in items):
         return Const(0)
     items.sort(key=lambda bx: _factor_key(bx[0]))
     pieces = []
