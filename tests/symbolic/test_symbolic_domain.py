@@ -115,3 +115,20 @@ def test_zero_times_a_constant_pole_stays_undefined():
     # sqrt(2)*sqrt(2) - 2 is exactly 0, so this is 0 * (1/0): undefined, not 0
     e = parse("(2^(1/2)*2^(1/2) - 2)*(1/(2^(1/2)*2^(1/2) - 2))")
     assert math.isnan(float(evaluate(simplify(e))))
+
+
+@pytest.mark.parametrize("text, want", [
+    ("0*log(x^2 + 1) + x", "x"), ("log(2)*0 + x", "x"),
+    ("0*(exp(x) + 1)^(1/2) + x", "x"), ("0*log1p(x^2) + x", "x"),
+])
+def test_restricted_functions_inside_their_domain_simplify(text, want):
+    """log, sqrt, log1p and fractional powers of arguments known to be positive (or
+    nonnegative) are defined everywhere, so cancelling them widens nothing."""
+    assert simplify(parse(text)) is simplify(parse(want))
+
+
+def test_derivative_of_a_constant_power_is_zero():
+    """d/dx 2^((x/x)*10^100): the chain rule leaves 0 * 2^(10^100) * log(2), and a zero
+    times a defined constant is 0 (log(2) is defined: its argument is positive)."""
+    from chainrule.symbolic import diff
+    assert str(diff(parse("2^((x/x)*10^100)"), "x")) == "0"

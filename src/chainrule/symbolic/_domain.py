@@ -28,7 +28,7 @@ from typing import Any
 from ..core import Primitive
 from ._constants import PI
 
-__all__ = ["total", "smooth", "nonneg", "is_integer_const"]
+__all__ = ["total", "smooth", "nonneg", "positive", "is_integer_const"]
 
 _SMOOTH_TOTAL = frozenset(
     "add subtract multiply divide negative exp exp2 expm1 sin cos tan sinh cosh tanh "
@@ -39,6 +39,8 @@ _PIECEWISE_TOTAL = frozenset(
 _RESTRICTED_SMOOTH = frozenset(
     "log log2 log10 log1p sqrt arcsin arccos arccosh arctanh power".split())
 _NONNEG = frozenset("exp exp2 cosh sigmoid softplus absolute sqrt relu".split())
+_POSITIVE = frozenset("exp exp2 cosh sigmoid softplus".split())
+_LOGS = frozenset("log log2 log10".split())
 
 
 def is_integer_const(e: Any) -> bool:
@@ -69,14 +71,16 @@ def _flags(e: Any) -> tuple[bool, bool]:
     if name in ("divide", "power") and _pole_everywhere(name, e.args):
         return False, False  # 1/0 or 0**-1: undefined, not just at isolated points
     if name == "power":
-        ok = is_integer_const(e.args[1])
+        ok = is_integer_const(e.args[1]) or positive(e.args[0])
         return arg_total and ok, arg_smooth
     if name in _SMOOTH_TOTAL:
         return arg_total, arg_smooth
     if name in _PIECEWISE_TOTAL:
         return arg_total, False
-    if name in _RESTRICTED_SMOOTH:
-        return False, arg_smooth
+    if name in _RESTRICTED_SMOOTH:  # total where the argument is known to be inside
+        inside = positive(e.args[0]) if name in _LOGS else \
+            name in ("sqrt", "log1p") and nonneg(e.args[0])
+        return arg_total and inside, arg_smooth
     return False, False  # unknown primitives: assume the worst
 
 
@@ -140,4 +144,35 @@ def nonneg(e: Any, depth: int = 0) -> bool:
         x = e.args[1]
         return (x.op == "const" and is_integer_const(x) and int(x.value) % 2 == 0) \
             or nonneg(e.args[0], depth + 1)
+    return False
+
+
+def positive(e: Any, depth: int = 0) -> bool:
+    """Known to be ``> 0`` wherever it is defined (looking at most 32 levels deep), so
+    that ``log(x**2 + 1)``, ``log(2)`` or ``(exp(x) + 1)**(1/2)`` count as total.
+
+    >>> from chainrule.symbolic import parse
+    >>> positive(parse("exp(x) + x^2")), positive(parse("x^2")), total(parse("log(2)"))
+    (True, False, True)
+    """
+    if depth > 32:
+        return False
+    if e.op == "const":
+        return bool(e.value > 0)
+    if e.op is PI:
+        return True
+    if not isinstance(e.op, Primitive):
+        return False
+    name = e.op.name
+    if name in _POSITIVE:
+        return True
+    if name == "add":
+        return all(nonneg(a, depth + 1) for a in e.args) and \
+            any(positive(a, depth + 1) for a in e.args)
+    if name in ("multiply", "divide"):
+        return all(positive(a, depth + 1) for a in e.args)
+    if name in ("power", "sqrt"):
+        return positive(e.args[0], depth + 1)
+    if name == "hypot":
+        return any(positive(a, depth + 1) for a in e.args)
     return False
