@@ -233,3 +233,24 @@ def test_module_entry_point(run):
                          env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stdout == ""
     assert "cannot read the formula" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["diff", "log(x)", "--at", "x=-1"],
+    ["gradient", "log(x) + y", "--at", "x=-1,y=0"],
+    ["hessian", "log(x)*y", "--at", "x=-1,y=2"],
+    ["implicit", "log(x) + y^2 = 25", "--at", "x=-3,y=5"],
+])
+def test_derivatives_are_not_valued_where_the_formula_is_undefined(run, argv):
+    """d/dx log(x) = 1/x is -1 at x = -1, but log is undefined there: say so, never -1."""
+    status, out, _ = run(*argv)
+    assert status == 0
+    assert "undefined (the formula itself is not defined there)" in out
+    assert "-1\n" not in out and "-0.5" not in out
+
+
+def test_implicit_at_a_point_off_the_curve_says_so(run):
+    status, out, _ = run("implicit", "x^2+y^2=25", "--at", "x=3,y=5")
+    assert status == 0 and "not on the curve (lhs - rhs = 9 there)" in out
+    status, out, _ = run("implicit", "x^2+y^2=25", "--at", "x=3,y=4")
+    assert status == 0 and "not on the curve" not in out and "-0.75" in out

@@ -96,6 +96,12 @@ def test_a_start_outside_the_domain_is_named():
     assert not res.success and "outside f's domain" in res.message and res.nit == 0
 
 
+def test_a_start_where_f_overflows_is_not_called_outside_the_domain():
+    res = minimize(lambda x: x ** 2, 1e308)
+    assert not res.success and res.nit == 0
+    assert "overflows" in res.message and "domain" not in res.message
+
+
 def test_an_infinite_gradient_stops_the_run():
     with np.errstate(divide="ignore"):
         res = minimize(lambda x: cnp.sqrt(x) + x, np.array(0.0))

@@ -100,10 +100,21 @@ def _value(v: Any) -> str:
     return "undefined (nan)" if math.isnan(v) else f"{v:.10g}"
 
 
-def _at_line(e: Expr, point: dict | None) -> str:
+def _undefined(f: Expr, point: dict) -> bool:
+    """Whether ``f`` itself is undefined (NaN) at the point: then so are its derivatives,
+    even where their formulas give a number (d/dx log(x) = 1/x at x = -1)."""
+    with np.errstate(all="ignore"):
+        return bool(np.isnan(float(evaluate(f, point))))
+
+
+UNDEFINED = "undefined (the formula itself is not defined there)"
+
+
+def _at_line(e: Expr, point: dict | None, f: Expr) -> str:
     if point is None:
         return ""
-    return f"\n  at {_where(point)}: {_value(evaluate(e, point))}"
+    shown = UNDEFINED if _undefined(f, point) else _value(evaluate(e, point))
+    return f"\n  at {_where(point)}: {shown}"
 
 
 MAX_ORDER = 20         # derivatives and Taylor polynomials
@@ -130,7 +141,7 @@ def cmd_diff(a: argparse.Namespace) -> str:
     mark = "" if a.order == 1 else f"^{a.order}"
     out = f"d{mark}/d{x}{mark} [{e}] =\n  {_show(d, a.latex)}"
     point = _point(a.at, _names(e) or [x], [x])
-    out += _at_line(d, point)
+    out += _at_line(d, point, e)
     if a.steps:
         if a.order != 1:
             raise UsageError("--steps explains first derivatives; drop --order")
@@ -148,7 +159,9 @@ def cmd_gradient(a: argparse.Namespace) -> str:
     parts = gradient(e, names)
     lines = [f"f = {e}"] + [f"  df/d{n} = {_show(g, a.latex)}" for n, g in zip(names, parts)]
     point = _point(a.at, _names(e) or names, names)
-    if point is not None:
+    if point is not None and _undefined(e, point):
+        lines.append(f"  gradient at {_where(point)}: {UNDEFINED}")
+    elif point is not None:
         vals = [float(evaluate(g, point)) for g in parts]
         lines.append(f"  gradient at {_where(point)}: ({', '.join(map(_value, vals))})")
     return "\n".join(lines)
@@ -161,7 +174,9 @@ def cmd_hessian(a: argparse.Namespace) -> str:
     lines = [f"Hessian of {e} in ({', '.join(names)}):"]
     lines += ["  [" + ", ".join(_show(h, a.latex) for h in row) + "]" for row in H]
     point = _point(a.at, _names(e) or names, names)
-    if point is not None:
+    if point is not None and _undefined(e, point):
+        lines.append(f"  at {_where(point)}: {UNDEFINED}")
+    elif point is not None:
         M = np.array([[float(evaluate(h, point)) for h in row] for row in H])
         matrix = np.array2string(M, precision=6, prefix="    ")
         lines.append(f"  at {_where(point)}:\n    {matrix}")
@@ -204,7 +219,15 @@ def cmd_implicit(a: argparse.Namespace) -> str:
         raise UsageError(f"--x and --y must be different variables (both are {x})")
     d = analysis.implicit_derivative(formula, x, y)
     out = f"d{y}/d{x} on {a.formula}:\n  {_show(d, a.latex)}"
-    return out + _at_line(d, _point(a.at, _names(d) or [x], [x, y]))
+    point = _point(a.at, _names(d) or [x], [x, y])
+    F = analysis.as_zero(formula)
+    out += _at_line(d, point, F)
+    if point is not None and set(point) >= {n.name for n in F.free_symbols()}:
+        with np.errstate(all="ignore"):
+            gap = float(evaluate(F, point))
+        if math.isfinite(gap) and abs(gap) > 1e-9 * max(1.0, *map(abs, point.values())):
+            out += f"\n  note: the point is not on the curve (lhs - rhs = {gap:.6g} there)"
+    return out
 
 
 def cmd_critical(a: argparse.Namespace) -> str:

@@ -256,7 +256,9 @@ def _check(monitor: Monitor, k: int, gnorm: float, g0: float, last: tuple | None
     length and the loss before it."""
     loss = monitor.losses[-1]
     if k == 0 and not math.isfinite(loss):
-        return _Stop(False, f"f(x0) = {loss}: the start is outside f's domain")
+        why = "outside f's domain" if math.isnan(loss) else \
+            "at a pole of f or where f overflows"
+        return _Stop(False, f"f(x0) = {loss}: the start is {why}; start elsewhere")
     trouble = monitor.verdict()
     if trouble is not None:
         return _Stop(False, f"{trouble} (at step {k})")
