@@ -1,0 +1,123 @@
+"""Decompositions in chainrule.numpy.linalg: NumPy's values, derivatives of gauge-invariant
+functions against finite differences, forward against reverse, repeated eigenvalues."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.numpy as cnp
+from chainrule.testing import check_grads
+
+RNG = np.random.default_rng(10)
+
+
+def _sym(n, batch=()):
+    m = RNG.uniform(-1, 1, size=batch + (n, n))
+    return m + np.swapaxes(m, -1, -2) + np.diag(np.arange(n, dtype=float))
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 3), (4, 4), (2, 3, 3)])
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_values_are_numpys(shape, uplo):
+    a = RNG.uniform(-1, 1, size=shape)  # not symmetric: only one triangle is read
+    w, v = cnp.linalg.eigh(a, UPLO=uplo)
+    nw, nv = np.linalg.eigh(a, UPLO=uplo)
+    np.testing.assert_array_equal(w, nw)
+    np.testing.assert_array_equal(v, nv)
+    np.testing.assert_array_equal(cnp.linalg.eigvalsh(a, UPLO=uplo),
+                                  np.linalg.eigvalsh(a, UPLO=uplo))
+    assert cnp.linalg.eigh(a).eigenvalues is not None
+
+
+def test_eigh_traced_values_are_numpys_and_float32_stays():
+    a = _sym(3).astype(np.float32)
+    out, _ = cr.vjp(lambda a: cnp.linalg.eigh(a)[1], a)
+    np.testing.assert_array_equal(out, np.linalg.eigh(a)[1])
+    g = cr.grad(lambda a: cnp.sum(cnp.linalg.eigh(a)[1] ** 3))(a)
+    assert g.dtype == np.float32
+
+
+def _weighted_values(a):
+    return cnp.sum(cnp.linalg.eigh(a)[0] * np.array([1.0, -2.0, 0.5]))
+
+
+def _projector(a):  # v v^T is sign-free
+    v = cnp.linalg.eigh(a)[1][..., :, 1]
+    return cnp.sum(v[..., :, None] * v[..., None, :] * np.arange(9.0).reshape(3, 3))
+
+
+def _reconstruct(a):
+    w, v = cnp.linalg.eigh(a)
+    return cnp.sum(cnp.sin(v @ (w[..., :, None] * cnp.swapaxes(v, -1, -2))))
+
+
+@pytest.mark.parametrize("f", [_weighted_values, _projector, _reconstruct])
+@pytest.mark.parametrize("batch", [(), (2,)])
+def test_eigh_gauge_invariant_functions_match_finite_differences(f, batch):
+    check_grads(f, (_sym(3, batch),), modes=("fwd", "rev"), order=2)
+    check_grads(f, (RNG.uniform(-1, 1, (3, 3)) + np.diag([0.0, 2.0, 4.0]),), order=1)
+
+
+def test_eigh_reconstruction_is_identity_on_the_read_triangle():
+    a = _sym(3)
+    g = cr.jacrev(lambda a: (lambda w, v: v @ (w[:, None] * v.T))(*cnp.linalg.eigh(a)))(a)
+    expected = np.zeros((3, 3, 3, 3))
+    for i in range(3):
+        for j in range(3):
+            lo, hi = max(i, j), min(i, j)
+            expected[i, j, lo, hi] = 1.0
+    np.testing.assert_allclose(g, expected, atol=1e-12)
+
+
+def test_eigh_jvp_matches_vjp():
+    a, t, u = _sym(4), RNG.normal(size=(4, 4)), RNG.normal(size=(4, 4))
+
+    def f(a):
+        w, v = cnp.linalg.eigh(a)
+        return v * w  # sign-dependent, but jvp and vjp see the same gauge
+    _, jv = cr.jvp(f, (a,), (t,))
+    _, pull = cr.vjp(f, a)
+    np.testing.assert_allclose(np.sum(u * jv), np.sum(pull(u)[0] * t), rtol=1e-10)
+
+
+def test_eigh_eigenvalue_gradient_is_v_vt():
+    a = _sym(3)
+    w, v = np.linalg.eigh(a)
+    g = cr.grad(lambda a: cnp.linalg.eigvalsh(a)[2])(a)
+    p = np.outer(v[:, 2], v[:, 2])
+    np.testing.assert_allclose(g, np.tril(2 * p) - np.diag(np.diag(p)), atol=1e-12)
+
+
+def test_repeated_eigenvalue_values_stay_finite_vectors_give_nan():
+    a = np.diag([1.0, 1.0, 3.0])
+    trace_grad = cr.grad(lambda a: cnp.sum(cnp.linalg.eigh(a)[0]))(a)
+    np.testing.assert_allclose(trace_grad, np.eye(3), atol=1e-12)
+    np.testing.assert_allclose(cr.grad(lambda a: cnp.linalg.eigvalsh(a)[2])(a),
+                               np.diag([0.0, 0.0, 1.0]), atol=1e-12)
+
+    def simple(a):  # the eigenvector of the simple eigenvalue 3 is differentiable
+        v = cnp.linalg.eigh(a)[1][:, 2]
+        return cnp.sum(v * v * np.array([1.0, 2.0, 3.0]))
+    check_grads(simple, (a,), order=1)
+    assert np.all(np.isfinite(cr.grad(simple)(a)))
+    # An eigenvector of the repeated eigenvalue 1 is not a function of A: its derivative
+    # is nan in both modes, even where the rule's formula would give a finite 0 here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rev = cr.grad(lambda a: cnp.linalg.eigh(a)[1][0, 0])(a)
+        _, fwd = cr.jvp(lambda a: cnp.linalg.eigh(a)[1], (a,), (np.ones((3, 3)),))
+        rebuilt = cr.grad(_reconstruct)(np.diag([1.0, 1.0, 3.0]))
+    assert np.all(np.isnan(rev)) and np.all(np.isnan(rebuilt))
+    assert np.all(np.isnan(fwd[:, :2])) and np.all(np.isfinite(fwd[:, 2]))
+
+
+def test_eigh_refuses_complex_and_non_square():
+    with pytest.raises(TypeError, match="complex"):
+        cnp.linalg.eigh(np.eye(2) * 1j)
+    with pytest.raises(np.linalg.LinAlgError, match="square"):
+        cnp.linalg.eigh(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="UPLO"):
+        cnp.linalg.eigh(np.eye(2), UPLO="X")
+    np.testing.assert_array_equal(cnp.linalg.eigvalsh(np.eye(2, dtype=int)), [1.0, 1.0])
