@@ -135,6 +135,47 @@ from ._elementwise import (
     trunc,
 )
 from ._elementwise import where as _where
+from ._extra import (
+    append,
+    argpartition,
+    argsort,
+    array_split,
+    atleast_3d,
+    column_stack,
+    cross,
+    cumprod,
+    deg2rad,
+    degrees,
+    diff,
+    dsplit,
+    fabs,
+    fliplr,
+    flipud,
+    fmax,
+    fmin,
+    hsplit,
+    kron,
+    logaddexp,
+    logaddexp2,
+    median,
+    nan_to_num,
+    pad,
+    partition,
+    percentile,
+    quantile,
+    rad2deg,
+    radians,
+    roll,
+    rollaxis,
+    rot90,
+    row_stack,
+    select,
+    sinc,
+    sort,
+    tril,
+    triu,
+    vsplit,
+)
 from ._linalg import matmul
 from ._methods import at
 from ._ml import (
@@ -199,3 +240,11 @@ __all__ = [
     "tan", "tanh", "tensordot", "tile", "trace", "transpose", "true_divide", "trunc",
     "var", "vdot", "vstack", "where", "zeros", "zeros_like",
 ]
+__all__ += [
+    "append", "argpartition", "argsort", "array_split", "atleast_3d", "column_stack",
+    "cross", "cumprod", "deg2rad", "degrees", "diff", "dsplit", "fabs", "fliplr", "flipud",
+    "fmax", "fmin", "hsplit", "kron", "logaddexp", "logaddexp2", "median", "nan_to_num",
+    "pad", "partition", "percentile", "quantile", "rad2deg", "radians", "roll", "rollaxis",
+    "rot90", "row_stack", "select", "sinc", "sort", "tril", "triu", "vsplit",
+]
+
