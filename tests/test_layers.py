@@ -33,7 +33,7 @@ def layer(module: str) -> int:
     top = parts[1] if len(parts) > 1 else ""
     if top == "core":
         return 0
-    if top == "numpy":
+    if top in ("numpy", "scipy"):  # scipy/ registers primitives beside numpy/
         return 1
     if top in ("_api", "testing"):
         return 2
