@@ -198,6 +198,20 @@ def test_argsort_accepts_traced_values():
     np.testing.assert_array_equal(g, [0, 1, 1])
 
 
+@pytest.mark.parametrize("n,m", [(5, 3), (3, 5), (6, 6), (1, 4), (7, 2), (4, 1)])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_convolve_matches_numpy(n, m, mode):
+    a, v = RNG.normal(size=n), RNG.normal(size=m)
+    ours, theirs = cnp.convolve(a, v, mode), np.convolve(a, v, mode)
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    np.testing.assert_allclose(ours, theirs, rtol=1e-13, atol=1e-14)  # NumPy sums its own way
+    ai, vi = np.round(8 * a), np.round(8 * v)  # exact in any order of summation
+    same(cnp.convolve(ai, vi, mode), np.convolve(ai, vi, mode))
+    same(cnp.convolve(ai.astype(int), vi.astype(int), mode),
+         np.convolve(ai.astype(int), vi.astype(int), mode))
+    check_grads(lambda x, y: cnp.convolve(x, y, mode), (a, v), order=2)
+
+
 def test_clear_errors():
     with pytest.raises(ValueError, match="Quantiles must be in the range"):
         cnp.quantile(A, 1.5)
@@ -205,5 +219,9 @@ def test_clear_errors():
         cnp.cross(M[:, :2], M[:, :2])
     with pytest.raises(NotImplementedError, match="mode"):
         cnp.pad(A, 1, mode="median")
+    with pytest.raises(NotImplementedError, match="order="):
+        cnp.sort(A, order="x")
+    with pytest.raises(ValueError, match="mode must be"):
+        cnp.convolve(V, V, "nearest")
     with pytest.raises(ValueError, match="order must be non-negative"):
         cnp.diff(A, n=-1)

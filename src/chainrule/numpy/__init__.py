@@ -142,6 +142,7 @@ from ._extra import (
     array_split,
     atleast_3d,
     column_stack,
+    convolve,
     cross,
     cumprod,
     deg2rad,
@@ -246,5 +247,6 @@ __all__ += [
     "fmax", "fmin", "hsplit", "kron", "logaddexp", "logaddexp2", "median", "nan_to_num",
     "pad", "partition", "percentile", "quantile", "rad2deg", "radians", "roll", "rollaxis",
     "rot90", "row_stack", "select", "sinc", "sort", "tril", "triu", "vsplit",
+    "convolve",
 ]
 

@@ -38,6 +38,7 @@ from ._arrays import (
 from ._base import binary, ndim, sample_args, shape
 from ._base import dtype as _dtype
 from ._elementwise import absolute, equal, exp, exp2, isnan, maximum, minimum, sin, where
+from ._linalg import matmul
 
 __all__ = [
     "sort", "argsort", "partition", "argpartition", "tril", "triu", "roll", "diff",
@@ -45,7 +46,7 @@ __all__ = [
     "fliplr", "rot90", "atleast_3d", "rollaxis", "fabs", "logaddexp", "logaddexp2",
     "fmax", "fmin", "sinc", "rad2deg", "deg2rad", "degrees", "radians", "nan_to_num",
     "select", "median", "quantile", "percentile", "array_split", "hsplit", "vsplit",
-    "dsplit",
+    "dsplit", "convolve",
 ]
 
 
@@ -69,6 +70,9 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     >>> sort(np.array([2.0, 1.0]))
     array([1., 2.])
     """
+    if order is not None:
+        raise NotImplementedError("chainrule.numpy.sort: order= (structured arrays) is "
+                                  "not supported; sort a float array")
     a, axis = _flat_axis(a, axis)
     if ndim(a) == 0:
         raise np.exceptions.AxisError("sort of a 0-d array needs axis=None")
@@ -520,3 +524,29 @@ def dsplit(ary, indices_or_sections):
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return split(ary, indices_or_sections, axis=2)
 
+
+
+def convolve(a, v, mode="full"):
+    """Discrete linear convolution of two 1-D arrays (``numpy.convolve``), as a gather of
+    shifted windows and a matrix product: NumPy's values to rounding, differentiable in
+    both arrays.
+
+    >>> convolve(np.array([1.0, 2.0]), np.array([1.0, 1.0, 1.0]))
+    array([1., 3., 3., 2.])
+    """
+    a, v = asarray(a), asarray(v)
+    if ndim(a) != 1 or ndim(v) != 1:
+        raise ValueError("convolve takes 1-D arrays")
+    if shape(a)[0] < shape(v)[0]:
+        a, v = v, a
+    n, m = shape(a)[0], shape(v)[0]
+    if m == 0:
+        raise ValueError("v cannot be empty")
+    starts = {"full": (0, n + m - 1), "same": ((m - 1) // 2, n), "valid": (m - 1, n - m + 1)}
+    if mode not in starts:
+        raise ValueError(f"mode must be 'full', 'same' or 'valid', not {mode!r}")
+    first, count = starts[mode]
+    zeros = np.zeros(m - 1, dtype=_dtype(a))
+    padded = concatenate([zeros, a, zeros])
+    windows = S.getitem(padded, idx=(np.arange(first, first + count)[:, None] + np.arange(m),))
+    return matmul(windows, flip(v))
