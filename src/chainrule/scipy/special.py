@@ -5,8 +5,9 @@ inputs keep their precision, rounded from SciPy's where SciPy returns float64). 
 one, the derivative rules are written with chainrule's own operations, so derivatives of
 any order work in forward and reverse mode.
 
-Orders and dimensions (``n`` of ``polygamma``, ``jn``, ``yn``; ``v`` of ``ive``; ``d`` of
-``multigammaln``) are held fixed: differentiating with respect to them raises
+Orders, dimensions and parameters (``n`` of ``polygamma``, ``jn``, ``yn``; ``v`` of
+``ive``; ``d`` of ``multigammaln``; ``a`` and ``b`` of ``gammainc``, ``gammaincc`` and
+``betainc``) are held fixed: differentiating with respect to them raises
 ``NotImplementedError``.
 
 >>> import chainrule.scipy.special as csp
@@ -41,12 +42,13 @@ from ._gamma import (
     multigammaln_p,
     polygamma_p,
 )
+from ._incomplete import betainc, gammainc, gammaincc
 from ._logistic import expit, logit, xlog1py, xlogy
 
 __all__ = [
     "erf", "erfc", "erfinv", "erfcinv", "gamma", "gammaln", "digamma", "psi", "polygamma",
     "beta", "betaln", "multigammaln", "expit", "logit", "logsumexp", "xlogy", "xlog1py",
-    "i0", "i1", "ive", "j0", "j1", "y0", "y1", "jn", "yn",
+    "i0", "i1", "ive", "j0", "j1", "y0", "y1", "jn", "yn", "gammainc", "gammaincc", "betainc",
 ]
 
 psi = digamma
