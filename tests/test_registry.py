@@ -7,6 +7,11 @@ import pytest
 from chainrule.core import registry
 from chainrule.testing import check_grads, sample_function
 
+try:  # SciPy's namespaces register their primitives on import; sweep them too
+    import chainrule.scipy  # noqa: F401
+except ImportError:
+    pass
+
 PRIMS = sorted(registry().values(), key=lambda p: p.name)
 DIFFERENTIABLE = [p for p in PRIMS if p.differentiable]
 
