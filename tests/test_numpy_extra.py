@@ -38,7 +38,10 @@ CASES = [
     ("sort", (A.astype(np.float32),), {})] + [
     ("partition", (A, 2), {"axis": ax}) for ax in AXES] + [
     ("median", (A,), {"axis": ax, "keepdims": kd}) for ax in AXES for kd in (False, True)] + [
-    ("median", (np.arange(5),), {}), ("median", (A.astype(np.float32),), {"axis": 1}),
+    ("median", (np.arange(5),), {}), ("median", (A,), {"axis": (0, 2)}),
+    ("median", (A,), {"axis": (2, 1), "keepdims": True}),
+    ("quantile", (A, [0.25, 0.5]), {"axis": (0, 2), "keepdims": True}),
+    ("diff", (A,), {"n": 0, "prepend": 1.0}), ("median", (A.astype(np.float32),), {"axis": 1}),
     ("median", (np.array([[1.0, np.nan, 3.0], [2.0, 2.0, 1.0]]),), {"axis": 1})] + [
     ("quantile", (A, q), {"axis": ax, "keepdims": kd}) for ax in AXES
     for q in (0.3, [0.1, 0.5, 0.99], 1.0, 0.0, [[0.2, 0.7]]) for kd in (False, True)] + [
@@ -115,7 +118,7 @@ SMOOTH = [
     lambda x: cnp.sort(x, axis=None) * cnp.arange(12.0),
     lambda x: cnp.partition(x, 1, axis=1) ** 2,
     lambda x: cnp.median(x, axis=0) ** 2,
-    lambda x: cnp.median(x) ** 3,
+    lambda x: cnp.median(x) ** 3, lambda x: cnp.median(x[None] * x[:, None], axis=(0, 2)),
     lambda x: cnp.quantile(x, [0.1, 0.65], axis=1) ** 2,
     lambda x: cnp.percentile(x, 40.0) ** 2,
     lambda x: cnp.tril(x, -1) * x, lambda x: cnp.triu(x * x, 1),

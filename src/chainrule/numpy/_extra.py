@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_index
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from ..core import primal_value
 from . import _shape as S
@@ -146,6 +146,8 @@ def diff(a, n=1, axis=-1, prepend=np._NoValue, append=np._NoValue):
     if n < 0:
         raise ValueError(f"order must be non-negative but got {n}")
     a = asarray(a)
+    if n == 0:
+        return a
     axis = normalize_axis_index(axis, ndim(a))
     parts = [a]
     for extra, where_ in ((prepend, 0), (append, 1)):
@@ -449,10 +451,15 @@ def quantile(a, q, axis=None, keepdims=False, *, method="linear", _median=False)
         raise ValueError("Quantiles must be in the range [0, 1]")
     full = tuple(shape(a))
     if axis is None:
-        flat, ax = ravel(a), 0
+        flat, ax, kept = ravel(a), 0, (1,) * len(full)
     else:
-        ax = normalize_axis_index(axis, len(full))
-        flat = a
+        axes = normalize_axis_tuple(axis, len(full))
+        kept = tuple(1 if i in axes else k for i, k in enumerate(full))
+        flat, ax = a, axes[0]
+        if len(axes) > 1:  # as NumPy: the axes moved last and merged into one
+            rest = [i for i in range(len(full)) if i not in axes]
+            flat = reshape(transpose(a, rest + list(axes)), tuple(full[i] for i in rest) + (-1,))
+            ax = len(rest)
     s = sort(flat, axis=ax)
     n = shape(s)[ax]
     if _median:
@@ -473,7 +480,6 @@ def quantile(a, q, axis=None, keepdims=False, *, method="linear", _median=False)
     if np.any(nan):
         out = where(nan, np.asarray(np.nan, _dtype(out)), out)
     if keepdims:
-        kept = _keep(full, ax) if axis is not None else (1,) * len(full)
         out = reshape(out, tuple(q.shape) + kept if not _median else kept)
     return out
 
