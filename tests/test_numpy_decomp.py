@@ -121,3 +121,82 @@ def test_eigh_refuses_complex_and_non_square():
     with pytest.raises(ValueError, match="UPLO"):
         cnp.linalg.eigh(np.eye(2), UPLO="X")
     np.testing.assert_array_equal(cnp.linalg.eigvalsh(np.eye(2, dtype=int)), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 1)])
+def test_svd_values_are_numpys(shape):
+    a = RNG.uniform(-1, 1, size=shape)
+    u, s, vh = cnp.linalg.svd(a, full_matrices=False)
+    nu, ns, nvh = np.linalg.svd(a, full_matrices=False)
+    np.testing.assert_array_equal(u, nu)
+    np.testing.assert_array_equal(s, ns)
+    np.testing.assert_array_equal(vh, nvh)
+    np.testing.assert_array_equal(cnp.linalg.svd(a, compute_uv=False),
+                                  np.linalg.svd(a, compute_uv=False))
+    if shape[-1] == shape[-2]:
+        np.testing.assert_array_equal(cnp.linalg.svd(a).U, np.linalg.svd(a).U)
+
+
+def _svd_rebuild(a):
+    u, s, vh = cnp.linalg.svd(a, full_matrices=False)
+    return cnp.sum(cnp.sin(u @ (s[..., :, None] * vh)) ** 2)
+
+
+def _svd_projectors(a):  # u_i v_i^T and weighted singular values are sign-free
+    u, s, vh = cnp.linalg.svd(a, full_matrices=False)
+    return cnp.sum((u[..., :, :1] * vh[..., :1, :]) ** 3) + cnp.sum(s * s * s)
+
+
+def _svd_values(a):
+    return cnp.sum(cnp.linalg.svd(a, compute_uv=False) * np.array([2.0, -1.0]))
+
+
+@pytest.mark.parametrize("f", [_svd_rebuild, _svd_projectors, _svd_values])
+@pytest.mark.parametrize("shape", [(2, 2), (4, 2), (2, 5), (3, 4, 2)])
+def test_svd_gauge_invariant_functions_match_finite_differences(f, shape):
+    spread = np.zeros(shape[-2:])  # well separated singular values
+    np.fill_diagonal(spread, [2.5, 0.0])
+    a = RNG.uniform(-1, 1, size=shape) + spread
+    check_grads(f, (a,), modes=("fwd", "rev"), order=2)
+
+
+def test_svd_rebuild_jacobian_is_identity():
+    a = RNG.uniform(-1, 1, size=(4, 3))
+    jac = cr.jacfwd(lambda a: (lambda u, s, vh: u @ (s[:, None] * vh))(
+        *cnp.linalg.svd(a, full_matrices=False)))(a)
+    np.testing.assert_allclose(jac, np.eye(12).reshape(4, 3, 4, 3), atol=1e-10)
+
+
+def test_svd_jvp_matches_vjp_and_float32_stays():
+    a, t = RNG.normal(size=(3, 5)), RNG.normal(size=(3, 5))
+
+    def f(a):
+        u, s, vh = cnp.linalg.svd(a, full_matrices=False)
+        return cnp.sum(u * np.arange(9.0).reshape(3, 3)) + cnp.sum(vh ** 2 * vh) + s[0]
+    _, jv = cr.jvp(f, (a,), (t,))
+    np.testing.assert_allclose(jv, np.sum(cr.grad(f)(a) * t), rtol=1e-10)
+    g = cr.grad(f)(a.astype(np.float32))
+    assert g.dtype == np.float32
+
+
+def test_svd_undefined_points_give_nan_values_stay_finite():
+    a = np.diag([2.0, 2.0, 1.0])  # a repeated singular value
+    np.testing.assert_allclose(
+        cr.grad(lambda a: cnp.sum(cnp.linalg.svd(a, compute_uv=False)))(a),
+        np.eye(3), atol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        g = cr.grad(lambda a: cnp.linalg.svd(a)[0][0, 0])(a)
+        z = cr.grad(lambda a: cnp.linalg.svd(a)[2][0, 1])(np.diag([2.0, 0.0]))
+    assert np.all(np.isnan(g)) and np.all(np.isnan(z))
+
+
+def test_svd_refuses_what_it_cannot_do():
+    with pytest.raises(NotImplementedError, match="full_matrices=False"):
+        cnp.linalg.svd(np.ones((3, 2)))
+    with pytest.raises(NotImplementedError, match="hermitian"):
+        cnp.linalg.svd(np.eye(2), hermitian=True)
+    with pytest.raises(TypeError, match="complex"):
+        cnp.linalg.svd(np.eye(2) * 1j)
+    with pytest.raises(np.linalg.LinAlgError, match="matrix"):
+        cnp.linalg.svd(np.ones(3))

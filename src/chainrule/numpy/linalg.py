@@ -7,12 +7,12 @@ import numpy as np
 from ..core import Tracer, primal_value
 from . import _arrays as A
 from ._base import ndim
-from ._decomp import EighResult, eigh, eigvalsh
+from ._decomp import EighResult, SVDResult, eigh, eigvalsh, svd
 from ._elementwise import absolute, equal, power, where
 from ._linalg import cholesky, det, inv, logabsdet, solve
 
 __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
-__all__ += ["eigh", "eigvalsh", "EighResult"]
+__all__ += ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult"]
 
 
 def slogdet(a):
