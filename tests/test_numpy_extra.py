@@ -51,7 +51,10 @@ CASES = [
     ("percentile", (A, [10, 50]), {"axis": 1}), ("percentile", (A, 37.5), {}),
     ("percentile", (A.astype(np.float32), 5), {"axis": 2})] + [
     ("cumprod", (A,), {"axis": ax}) for ax in AXES] + [
-    ("cumprod", (np.arange(1, 5),), {}), ("cumprod", (A.astype(np.float32), 1), {})] + [
+    ("cumprod", (np.arange(1, 5),), {}), ("cumprod", (np.array([True, False]),), {}),
+    ("cumprod", (np.arange(1, 5, dtype=np.int8),), {}),
+    ("cumprod", (np.arange(1, 5, dtype=np.uint16),), {}),
+    ("cumprod", (A.astype(np.float32), 1), {})] + [
     ("roll", (A, s), {"axis": ax}) for ax in AXES for s in (2, -7)] + [
     ("roll", (A, (1, -2)), {"axis": (0, 2)})] + [
     ("diff", (A,), {"n": n, "axis": ax}) for ax in (0, 1, -1) for n in (0, 1, 2)] + [

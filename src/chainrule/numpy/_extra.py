@@ -172,6 +172,9 @@ def cumprod(a, axis=None, dtype=None):
     """Cumulative product (``numpy.cumprod``), multiplied in NumPy's order; exact at
     zeros, where ``exp(cumsum(log(a)))`` would fail."""
     a, axis = _flat_axis(a, axis)
+    kind, size = np.dtype(_dtype(a)).kind, np.dtype(_dtype(a)).itemsize
+    if dtype is None and kind in "biu" and size < np.dtype(np.int_).itemsize:
+        dtype = np.uint if kind == "u" else np.int_  # NumPy's accumulator for small ints
     if dtype is not None:
         a = astype(a, dtype)
     n = shape(a)[axis]
