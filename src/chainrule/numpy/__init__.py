@@ -137,8 +137,6 @@ from ._elementwise import (
 from ._elementwise import where as _where
 from ._extra import (
     append,
-    argpartition,
-    argsort,
     array_split,
     atleast_3d,
     column_stack,
@@ -158,12 +156,8 @@ from ._extra import (
     kron,
     logaddexp,
     logaddexp2,
-    median,
     nan_to_num,
     pad,
-    partition,
-    percentile,
-    quantile,
     rad2deg,
     radians,
     roll,
@@ -172,7 +166,6 @@ from ._extra import (
     row_stack,
     select,
     sinc,
-    sort,
     tril,
     triu,
     vsplit,
@@ -193,6 +186,15 @@ from ._ml import (
     square,
     tensordot,
     vdot,
+)
+from ._sorting import (
+    argpartition,
+    argsort,
+    median,
+    partition,
+    percentile,
+    quantile,
+    sort,
 )
 
 abs = absolute
