@@ -261,3 +261,16 @@ def test_complex_tangents_and_cotangents_are_refused_clearly():
         cr.jvp(cnp.sin, (np.ones(2),), (np.ones(2) * 1j,))
     with pytest.raises(TypeError, match="complex tangent"):
         cr.vjp(cnp.sin, 1.0)[1](1j)
+
+
+@pytest.mark.parametrize("x", [0.0, np.float64(0.0)])
+def test_an_infinite_scalar_rule_result_raises_no_spurious_warning(x):
+    """The check for a rule result that overflowed must not itself compute inf - inf
+    (NumPy warns 'invalid value in scalar subtract' for np.float64)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(divide="ignore"):
+            assert cr.grad(lambda t: cnp.sqrt(t * 2.0) * 3.0)(x) == np.inf
+            assert cr.jvp(lambda t: cnp.sqrt(t) * 3.0, (x,), (1.0,))[1] == np.inf

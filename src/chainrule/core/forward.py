@@ -8,6 +8,7 @@ order) and forward-over-reverse work with no extra code.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from .trace import Trace, Tracer
 
 __all__ = ["ForwardTrace", "ForwardTracer", "run_rule"]
 
+_isfinite = math.isfinite  # no warning for np.float64 inf, unlike inf - inf
 _f64 = np.float64
 
 _WHAT = "differentiating (one unit of work per primitive traced)"
@@ -30,7 +32,7 @@ def run_rule(rule: Any, ct: Any, ans: Any, args: tuple, params: dict) -> Any:
     except ARITH_ERRORS:
         return numpy_call(rule, ct, ans, *args, **params)
     cls = c.__class__
-    if ((cls is float or cls is _f64) and c - c != 0.0) or cls is complex:
+    if ((cls is float or cls is _f64) and not _isfinite(c)) or cls is complex:
         return numpy_call(rule, ct, ans, *args, **params)
     return c
 
@@ -79,7 +81,7 @@ class ForwardTrace(Trace):
                 c = numpy_call(rule, t, ans, *primals, **params)
             else:
                 cls = c.__class__
-                if ((cls is float or cls is _f64) and c - c != 0.0) or cls is complex:
+                if ((cls is float or cls is _f64) and not _isfinite(c)) or cls is complex:
                     c = numpy_call(rule, t, ans, *primals, **params)
             if c is not None:
                 out = c if out is None else out + c

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -81,6 +82,7 @@ class ReverseTracer(Tracer):
 
 
 _KEEP_BYTES = 1 << 14
+_isfinite = math.isfinite  # no warning for np.float64 inf, unlike inf - inf
 _f64 = np.float64
 _ndarray = np.ndarray
 
@@ -194,7 +196,7 @@ class ReverseTrace(Trace):
                     c = numpy_call(rule, g, ans, *args, **params)
                 else:
                     cls = c.__class__
-                    if ((cls is float or cls is _f64) and c - c != 0.0) or cls is complex:
+                    if ((cls is float or cls is _f64) and not _isfinite(c)) or cls is complex:
                         c = numpy_call(rule, g, ans, *args, **params)
                 if c is not None:
                     parent[CT] = c if parent[CT] is None else parent[CT] + c
