@@ -200,3 +200,54 @@ def test_svd_refuses_what_it_cannot_do():
         cnp.linalg.svd(np.eye(2) * 1j)
     with pytest.raises(np.linalg.LinAlgError, match="matrix"):
         cnp.linalg.svd(np.ones(3))
+
+
+@pytest.mark.parametrize("ord", [2, -2, "nuc"])
+@pytest.mark.parametrize("shape,axis", [((3, 4), (0, 1)), ((4, 2, 3), (2, 0)),
+                                        ((2, 3, 3), (-2, -1))])
+def test_svd_norm_matches_numpy_and_finite_differences(ord, shape, axis):
+    from chainrule.numpy._decomp import svd_norm
+    x = RNG.uniform(-1, 1, size=shape)
+    nd = len(shape)
+    ax = tuple(a % nd for a in axis)
+    for keepdims in (False, True):
+        np.testing.assert_array_equal(svd_norm(x, ord, ax, keepdims),
+                                      np.linalg.norm(x, ord, axis, keepdims))
+    check_grads(lambda x: svd_norm(x, ord, ax, False), (x,), order=2)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 7, -1, -3])
+def test_matrix_power_matches_numpy_and_finite_differences(n):
+    a = RNG.uniform(-1, 1, size=(2, 3, 3)) + 2 * np.eye(3)
+    np.testing.assert_array_equal(cnp.linalg.matrix_power(a, n), np.linalg.matrix_power(a, n))
+    check_grads(lambda a: cnp.linalg.matrix_power(a, n), (a,), order=2)
+    a32 = a.astype(np.float32)
+    assert cr.grad(lambda a: cnp.sum(cnp.linalg.matrix_power(a, n)))(a32).dtype == np.float32
+
+
+def test_matrix_power_refuses_bad_input():
+    with pytest.raises(TypeError, match="integer"):
+        cnp.linalg.matrix_power(np.eye(2), 1.5)
+    with pytest.raises(np.linalg.LinAlgError, match="square"):
+        cnp.linalg.matrix_power(np.ones((2, 3)), 2)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4), (2, 3, 2)])
+def test_pinv_matches_numpy_and_finite_differences(shape):
+    a = RNG.uniform(-1, 1, size=shape)
+    np.testing.assert_array_equal(cnp.linalg.pinv(a), np.linalg.pinv(a))
+    np.testing.assert_array_equal(cnp.linalg.pinv(a, rtol=None), np.linalg.pinv(a, rtol=None))
+    np.testing.assert_array_equal(cnp.linalg.pinv(a, 1e-3), np.linalg.pinv(a, 1e-3))
+    check_grads(cnp.linalg.pinv, (a,), order=2)
+    assert cr.grad(lambda a: cnp.sum(cnp.linalg.pinv(a)))(a.astype(np.float32)).dtype \
+        == np.float32
+
+
+def test_pinv_rank_deficient_gives_nan():
+    a = np.array([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]])  # rank 1: pinv jumps here
+    np.testing.assert_array_equal(cnp.linalg.pinv(a), np.linalg.pinv(a))
+    assert np.all(np.isnan(cr.grad(lambda a: cnp.sum(cnp.linalg.pinv(a)))(a)))
+    with pytest.raises(ValueError, match="not both"):
+        cnp.linalg.pinv(a, 1e-3, rtol=1e-3)
+    with pytest.raises(NotImplementedError, match="hermitian"):
+        cnp.linalg.pinv(a, hermitian=True)

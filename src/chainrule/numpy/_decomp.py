@@ -28,6 +28,7 @@ ill-conditioned derivatives. Rules work on stacks of matrices.
 
 from __future__ import annotations
 
+import operator
 from typing import NamedTuple
 
 import numpy as np
@@ -36,10 +37,10 @@ from ..core import Sample, Tracer, primal_value
 from . import _arrays as A
 from ._base import defprim, dtype, ndim, shape
 from ._elementwise import where
-from ._linalg import einsum_p, matmul, mT
+from ._linalg import einsum_p, inv, matmul, mT
 from ._shape import reshape
 
-__all__ = ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult"]
+__all__ = ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "svd_norm", "matrix_power", "pinv"]
 
 
 class EighResult(NamedTuple):
@@ -413,3 +414,143 @@ def _real_rect(a, name: str):
         raise np.linalg.LinAlgError(
             f"{name}: expected a matrix (at least 2 dimensions), got shape {shape(a)}")
     return a
+
+
+def svd_norm(x, ord, axis: tuple, keepdims: bool):
+    """``norm(x, ord, axis)`` for ``ord`` 2, -2 or 'nuc': the largest, smallest or sum of
+    the singular values of the matrices in ``axis``, as NumPy computes them. The gradient
+    of the 2-norm is ``u_1 v_1^T``; ties of the largest (smallest) singular value share
+    it equally, and a zero singular value of the nuclear norm (a kink) contributes
+    ``u_i v_i^T`` for LAPACK's vectors, one valid subgradient."""
+    r, c = axis
+    s = svdvals(_real_rect(A.moveaxis(A.asarray(x), (r, c), (-2, -1)), "norm"))
+    out = A.sum(s, axis=-1) if ord == "nuc" else (A.max if ord == 2 else A.min)(s, axis=-1)
+    if keepdims:
+        out = A.expand_dims(out, tuple(sorted((r, c))))
+    return out
+
+
+def matrix_power(a, n: int):
+    """``a`` to the integer power ``n``, as ``numpy.linalg.matrix_power`` (the same
+    products in the same order, so the same values): a composition of ``matmul`` (and
+    ``inv`` for ``n < 0``), so its derivatives are those of the products.
+
+    >>> import chainrule as cr, chainrule.numpy as cnp
+    >>> cr.grad(lambda a: cnp.trace(cnp.linalg.matrix_power(a, 3)))(cnp.eye(2))  # 3 (a^2)^T
+    array([[3., 0.],
+           [0., 3.]])
+    """
+    a = A.asarray(a)
+    if ndim(a) < 2 or shape(a)[-1] != shape(a)[-2]:
+        raise np.linalg.LinAlgError(
+            f"matrix_power: the last two axes must be square, got shape {shape(a)}")
+    try:
+        n = operator.index(n)
+    except TypeError as e:
+        raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}") from e
+    if n == 0:
+        return np.broadcast_to(np.eye(shape(a)[-1], dtype=dtype(a)), shape(a)).copy()
+    if n < 0:
+        a, n = inv(a), -n
+    if n <= 3:
+        out = a
+        for _ in range(n - 1):
+            out = matmul(out, a)
+        return out
+    z = result = None
+    while n > 0:
+        z = a if z is None else matmul(z, z)
+        n, bit = divmod(n, 2)
+        if bit:
+            result = z if result is None else matmul(result, z)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Pseudo-inverse (Golub & Pereyra 1973), valid where the rank is locally constant:
+#   dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P.
+
+
+def _rank_poison(a, rcond, used):
+    """``nan`` for each matrix that NumPy's cutoff makes rank-deficient (the
+    pseudo-inverse jumps there) and whose derivative is used; 0 elsewhere."""
+    av, uv = primal_value(a), primal_value(used)
+    if not isinstance(av, np.ndarray) or not isinstance(uv, np.ndarray):
+        return 0.0
+    s = _svd(av, compute_uv=False)
+    bad = np.any(s <= rcond * np.max(s, axis=-1, keepdims=True), axis=-1)
+    bad &= np.any(uv != 0, axis=(-2, -1))
+    return np.where(bad, np.nan, 0.0).astype(dtype(a))[..., None, None] if np.any(bad) \
+        else 0.0
+
+
+def _pinv_jvp(t, p, a, *, rcond):
+    tt = mT(t)
+    ppt = matmul(p, mT(p))
+    ptp = matmul(mT(p), p)
+    out = -matmul(p, matmul(t, p)) + matmul(ppt, tt) - matmul(matmul(ppt, matmul(tt, a)), p) \
+        + matmul(tt, ptp) - matmul(p, matmul(a, matmul(tt, ptp)))
+    return out + _rank_poison(a, rcond, t)
+
+
+def _pinv_vjp(g, p, a, *, rcond):
+    gt = mT(g)
+    ppt = matmul(p, mT(p))
+    ptp = matmul(mT(p), p)
+    out = -matmul(mT(p), matmul(g, mT(p))) + matmul(gt, ppt) \
+        - matmul(a, matmul(p, matmul(gt, ppt))) + matmul(ptp, gt) \
+        - matmul(matmul(ptp, matmul(gt, p)), a)
+    return out + _rank_poison(a, rcond, g)
+
+
+def _pinv_impl(a, *, rcond):
+    a = np.asarray(a)
+    if a.dtype == np.float16:
+        return np.linalg.pinv(a.astype(np.float32), rcond=rcond).astype(np.float16)
+    return np.linalg.pinv(a, rcond=rcond)
+
+
+pinv_p = defprim(
+    "pinv", _pinv_impl, jvp=(_pinv_jvp,), vjp=(_pinv_vjp,),
+    rule="pseudo-inverse rule",
+    statement="P' = -P A' P + P P^T A'^T (I - A P) + (I - P A) A'^T P^T P",
+    domain="A real of full rank (nan where NumPy's cutoff finds it rank-deficient)",
+    samples=lambda: [Sample((a,), {"rcond": 1e-15}) for a in _svd_samples("pinv")()
+                     for a in a.args])
+
+
+_UNSET = object()
+
+
+def pinv(a, rcond=None, hermitian: bool = False, *, rtol=_UNSET):
+    """Moore-Penrose pseudo-inverse of a real matrix (or stack), as
+    ``numpy.linalg.pinv``, differentiable where the matrix has full rank.
+
+    Singular values at or below ``rcond * max(s)`` count as zero (NumPy's default
+    ``rcond=1e-15``; ``rtol`` is NumPy's newer name, ``rtol=None`` meaning
+    ``max(m, n) * eps``). Where that makes the matrix
+    rank-deficient the pseudo-inverse is not continuous, and its derivative is ``nan``.
+
+    >>> import chainrule as cr, chainrule.numpy as cnp
+    >>> a = cnp.array([[2.0], [0.0]])
+    >>> cnp.linalg.pinv(a)
+    array([[0.5, 0. ]])
+    >>> cr.grad(lambda a: cnp.linalg.pinv(a)[0, 0])(a)  # d(1/a00) and the a10 direction
+    array([[-0.25],
+           [ 0.  ]])
+    """
+    if hermitian:
+        raise NotImplementedError("pinv: hermitian=True is not supported; use "
+                                  "hermitian=False (the same values)")
+    if rcond is not None and rtol is not _UNSET:
+        raise ValueError("pinv: give rcond or rtol, not both")
+    a = _real_rect(A.asarray(a), "pinv")
+    if rcond is not None:
+        cut = rcond
+    elif rtol is _UNSET:
+        cut = 1e-15
+    elif rtol is None:
+        cut = max(shape(a)[-2:]) * np.finfo(dtype(a)).eps
+    else:
+        cut = rtol
+    return pinv_p(a, rcond=float(cut))
