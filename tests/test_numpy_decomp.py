@@ -251,3 +251,31 @@ def test_pinv_rank_deficient_gives_nan():
         cnp.linalg.pinv(a, 1e-3, rtol=1e-3)
     with pytest.raises(NotImplementedError, match="hermitian"):
         cnp.linalg.pinv(a, hermitian=True)
+
+
+def _qr_function(a):  # Q R is sign-free; so are the products q_i r_ij
+    q, r = cnp.linalg.qr(a)
+    return cnp.sum(cnp.sin(q @ r)) + cnp.sum((q[..., :, :1] * r[..., :1, -1:]) ** 3) \
+        + cnp.sum(r * r * np.arange(1.0, 1.0 + r.shape[-1]))
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 5, 3)])
+def test_qr_matches_numpy_and_finite_differences(shape):
+    a = RNG.uniform(-1, 1, size=shape) + np.eye(*shape[-2:])
+    q, r = cnp.linalg.qr(a)
+    nq, nr = np.linalg.qr(a)
+    np.testing.assert_array_equal(q, nq)
+    np.testing.assert_array_equal(r, nr)
+    np.testing.assert_array_equal(cnp.linalg.qr(a, mode="r"), np.linalg.qr(a, mode="r"))
+    check_grads(_qr_function, (a,), order=2)
+    t, u = RNG.normal(size=shape), RNG.normal(size=q.shape)
+    _, jv = cr.jvp(lambda a: cnp.linalg.qr(a)[0], (a,), (t,))
+    _, pull = cr.vjp(lambda a: cnp.linalg.qr(a)[0], a)
+    np.testing.assert_allclose(np.sum(u * jv), np.sum(pull(u)[0] * t), rtol=1e-10)
+
+
+def test_qr_refuses_wide_and_other_modes():
+    with pytest.raises(NotImplementedError, match="m >= n"):
+        cnp.linalg.qr(np.ones((2, 3)))
+    with pytest.raises(NotImplementedError, match="reduced"):
+        cnp.linalg.qr(np.eye(2), mode="complete")

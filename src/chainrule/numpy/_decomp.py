@@ -37,10 +37,11 @@ from ..core import Sample, Tracer, primal_value
 from . import _arrays as A
 from ._base import defprim, dtype, ndim, shape
 from ._elementwise import where
-from ._linalg import einsum_p, inv, matmul, mT
+from ._linalg import einsum_p, inv, matmul, mT, solve
 from ._shape import reshape
 
-__all__ = ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "svd_norm", "matrix_power", "pinv"]
+__all__ = ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "svd_norm", "matrix_power",
+           "pinv", "qr", "QRResult"]
 
 
 class EighResult(NamedTuple):
@@ -554,3 +555,102 @@ def pinv(a, rcond=None, hermitian: bool = False, *, rtol=_UNSET):
     else:
         cut = rtol
     return pinv_p(a, rcond=float(cut))
+
+
+# ---------------------------------------------------------------------------------------
+# Reduced QR of a tall matrix (m >= n, full column rank). Forward (Walter & Lehmann 2012):
+# X = Q^T dA R^-1, W = tril(X, -1) - tril(X, -1)^T, dR = (X - W) R, dQ = dA R^-1 - Q (X - W).
+# Reverse (Seeger et al. 2017; Liao et al. 2019): M = R R_bar^T - Q_bar^T Q,
+# A_bar = (Q_bar + Q copyltu(M)) R^-T, copyltu(M) = tril(M) + tril(M, -1)^T.
+
+
+def _right_solve(b, r):
+    """``b @ inv(r)`` (NumPy's solve refuses float16: that goes through ``pinv``)."""
+    if dtype(r) == np.float16:
+        return matmul(b, pinv_p(r, rcond=1e-15))
+    return mT(solve(mT(r), mT(b)))
+
+
+def _qr_x_w(t, q, r):
+    x = matmul(mT(q), _right_solve(t, r))
+    low = np.tril(np.ones(shape(r)[-2:], dtype(r)), -1)
+    return x, x * low - mT(x * low)
+
+
+def _copyltu(m):
+    n = shape(m)[-1]
+    low = np.tril(np.ones((n, n), dtype(m)), -1)
+    return m * (low + np.eye(n, dtype=dtype(m))) + mT(m * low)
+
+
+def _qr_q_jvp(t, q, a):
+    r = qr_r(a)
+    x, w = _qr_x_w(t, q, r)
+    return _right_solve(t, r) - matmul(q, x - w)
+
+
+def _qr_r_jvp(t, r, a):
+    q = qr_q(a)
+    x, w = _qr_x_w(t, q, r)
+    return matmul(x - w, r)
+
+
+def _qr_q_vjp(g, q, a):
+    r = qr_r(a)
+    return _right_solve(g + matmul(q, _copyltu(-matmul(mT(g), q))), mT(r))
+
+
+def _qr_r_vjp(g, r, a):
+    q = qr_q(a)
+    return _right_solve(matmul(q, _copyltu(matmul(r, mT(g)))), mT(r))
+
+
+def _qr(a, i: int):
+    a = np.asarray(a)
+    if a.dtype == np.float16:
+        return np.linalg.qr(a.astype(np.float32))[i].astype(np.float16)
+    return np.linalg.qr(a)[i]
+
+
+def _qr_samples():
+    rng = np.random.default_rng(8191)
+    return [Sample((rng.uniform(-1, 1, size=s) + np.eye(*s[-2:]),))
+            for s in [(3, 3), (4, 2), (2, 3, 2)]]
+
+
+qr_q = defprim(
+    "qr_q", lambda a: _qr(a, 0), jvp=(_qr_q_jvp,), vjp=(_qr_q_vjp,),
+    rule="QR rule", statement="Q' = A' R^-1 - Q (X - W), X = Q^T A' R^-1",
+    domain="A real, m >= n, full column rank", samples=_qr_samples)
+
+qr_r = defprim(
+    "qr_r", lambda a: _qr(a, 1), jvp=(_qr_r_jvp,), vjp=(_qr_r_vjp,),
+    rule="QR rule", statement="R' = (X - W) R, W = tril(X,-1) - tril(X,-1)^T",
+    domain="A real, m >= n, full column rank", samples=_qr_samples)
+
+
+class QRResult(NamedTuple):
+    """``(Q, R)``, as NumPy's ``QRResult``."""
+
+    Q: object
+    R: object
+
+
+def qr(a, mode: str = "reduced"):
+    """Reduced QR decomposition of a real tall matrix (or stack), as
+    ``numpy.linalg.qr``; differentiable in ``Q`` and ``R`` where ``a`` has full column
+    rank (the rules solve with ``R``). Only ``mode='reduced'`` (or ``'r'``) and
+    ``m >= n`` are supported.
+
+    >>> import chainrule.numpy as cnp
+    >>> q, r = cnp.linalg.qr(cnp.array([[3.0], [4.0]]))
+    >>> r
+    array([[-5.]])
+    """
+    a = _real_rect(A.asarray(a), "qr")
+    m, n = shape(a)[-2:]
+    if mode not in ("reduced", "r") or m < n:
+        raise NotImplementedError(
+            f"qr: only mode='reduced' or 'r' of a tall matrix (m >= n) is differentiable; "
+            f"got mode={mode!r} for a {m}x{n} matrix")
+    return qr_r(a) if mode == "r" else QRResult(qr_q(a), qr_r(a))

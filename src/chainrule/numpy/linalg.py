@@ -7,12 +7,13 @@ import numpy as np
 from ..core import Tracer, primal_value
 from . import _arrays as A
 from ._base import ndim
-from ._decomp import EighResult, SVDResult, eigh, eigvalsh, matrix_power, pinv, svd
+from ._decomp import EighResult, SVDResult, eigh, eigvalsh, matrix_power, pinv, qr, svd
 from ._elementwise import absolute, equal, power, where
 from ._linalg import cholesky, det, inv, logabsdet, solve
 
 __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
-__all__ += ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "matrix_power", "pinv"]
+__all__ += ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "matrix_power", "pinv",
+            "qr"]
 
 
 def slogdet(a):
