@@ -291,8 +291,12 @@ def test_non_differentiable_values():
     assert sign == ref_sign == -1
     np.testing.assert_allclose(logdet, ref_logdet)
     assert np.array_equal(cnp.where(a > 0)[0], np.where(a > 0)[0])
-    with pytest.raises(NotImplementedError, match="fro"):
-        cnp.linalg.norm(B34, 2)
+    for order in (2, -2, "nuc"):  # through singular values, NumPy's numbers
+        np.testing.assert_allclose(cnp.linalg.norm(B34, order), np.linalg.norm(B34, order),
+                                   rtol=1e-13)
+        check_grads(lambda b, o=order: cnp.linalg.norm(b, o), (B34,), order=2)
+    with pytest.raises(ValueError, match="Invalid norm order"):
+        cnp.linalg.norm(B34, 3)
 
 
 def test_slogdet_sign_is_constant_and_log_is_traced():

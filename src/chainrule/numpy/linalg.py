@@ -7,9 +7,11 @@ import numpy as np
 from ..core import Tracer, primal_value
 from . import _arrays as A
 from ._base import ndim
-from ._decomp import EighResult, SVDResult, eigh, eigvalsh, matrix_power, pinv, qr, svd
+from ._decomp import EighResult, eigh, eigvalsh
 from ._elementwise import absolute, equal, power, where
 from ._linalg import cholesky, det, inv, logabsdet, solve
+from ._qr import pinv, qr
+from ._svd import SVDResult, matrix_power, svd, svd_norm
 
 __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
 __all__ += ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "matrix_power", "pinv",
@@ -57,9 +59,10 @@ def _matrix_norm(x, ord, axis, keepdims):
         pick = A.max if ord in (1, np.inf) else A.min
         out = pick(sums, axis=pick_axis, keepdims=True)
         return out if keepdims else A.squeeze(out, axis=(r, c))
-    raise NotImplementedError(
-        f"norm(ord={ord!r}) of a matrix needs singular values, which chainrule does not "
-        "differentiate yet; use ord='fro', 1, -1, inf or -inf")
+    if ord in (2, -2, "nuc"):
+        return svd_norm(x, ord, axis, keepdims)
+    raise ValueError(f"Invalid norm order {ord!r} for matrices: use None, 'fro', 'nuc', "
+                     "1, -1, 2, -2, inf or -inf")
 
 
 def norm(x, ord=None, axis=None, keepdims=False):

@@ -1,0 +1,252 @@
+"""Differentiable singular value decomposition of real matrices, the matrix norms built
+on it, and ``matrix_power``."""
+
+from __future__ import annotations
+
+import operator
+from typing import NamedTuple
+
+import numpy as np
+
+from ..core import Sample, Tracer, primal_value
+from . import _arrays as A
+from ._base import defprim, dtype, ndim, shape
+from ._decomp import _batch, _f_times
+from ._linalg import einsum_p, inv, matmul, mT
+from ._shape import reshape
+
+__all__ = ['svd', 'SVDResult', 'svd_norm', 'matrix_power']
+
+# ---------------------------------------------------------------------------------------
+# Singular value decomposition, reduced (Townsend 2016, "Differentiating the singular
+# value decomposition"): with dP = U^T dA V, S = diag(s), F_ij = 1 / (s_j^2 - s_i^2),
+#   ds = diag(dP),
+#   dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V S^-1,
+#   dV = V (F o (S dP + dP^T S)) + (I - V V^T) dA^T U S^-1.
+# U and V are undefined (nan) where singular values repeat or one is 0.
+
+
+class SVDResult(NamedTuple):
+    """``(U, S, Vh)``, as NumPy's ``SVDResult``."""
+
+    U: object
+    S: object
+    Vh: object
+
+
+def _svd(a, **kw):
+    a = np.asarray(a)
+    if a.dtype == np.float16:
+        out = np.linalg.svd(a.astype(np.float32), **kw)
+        return tuple(o.astype(np.float16) for o in out) if isinstance(out, tuple) \
+            else out.astype(np.float16)
+    return np.linalg.svd(a, **kw)
+
+
+def _col(s):
+    return reshape(s, shape=shape(s) + (1,))
+
+
+def _row(s):
+    return reshape(s, shape=shape(s)[:-1] + (1,) + shape(s)[-1:])
+
+
+def _zero_poison(s, used):
+    """``nan`` for each matrix with a zero singular value (its U and V are not functions
+    of A there) whose derivative is used; 0 elsewhere."""
+    sv = primal_value(s)
+    if not isinstance(sv, np.ndarray) or not np.any(sv == 0):
+        return 0.0
+    bad = np.any(sv == 0, axis=-1) & np.any(np.asarray(primal_value(used)) != 0,
+                                            axis=(-2, -1))
+    return np.where(bad, np.nan, 0.0).astype(dtype(s))[..., None, None]
+
+
+def _s_jvp(t, ans, a):
+    u, vh = svd_u(a), svd_vh(a)
+    b = _batch(a)
+    return einsum_p(u, t, vh, spec=((b + "ji", b + "jl", b + "il"), b + "i"))
+
+
+def _s_vjp(g, ans, a):
+    u, vh = svd_u(a), svd_vh(a)
+    b = _batch(a)
+    return einsum_p(u, g, vh, spec=((b + "ik", b + "k", b + "kj"), b + "ij"))
+
+
+def _u_jvp(t, ans, a):
+    s, v = svd_s(a), mT(svd_vh(a))
+    dp = matmul(mT(ans), matmul(t, v))
+    du = matmul(ans, _f_times(s * s, dp * _row(s) + _col(s) * mT(dp), by_column=False))
+    if shape(a)[-2] > shape(a)[-1]:
+        du = du + (matmul(t, v) - matmul(ans, dp)) / _row(s)
+    return du + _zero_poison(s, t)
+
+
+def _u_vjp(g, ans, a):
+    s, vh = svd_s(a), svd_vh(a)
+    j = matmul(mT(ans), g)
+    inner = _f_times(s * s, j - mT(j), by_column=True) * _row(s)
+    if shape(a)[-2] > shape(a)[-1]:
+        return matmul(matmul(ans, inner) + (g - matmul(ans, j)) / _row(s), vh) \
+            + _zero_poison(s, g)
+    return matmul(ans, matmul(inner, vh)) + _zero_poison(s, g)
+
+
+def _vh_jvp(t, ans, a):
+    u, s, v = svd_u(a), svd_s(a), mT(ans)
+    dp = matmul(mT(u), matmul(t, v))
+    dv = matmul(v, _f_times(s * s, _col(s) * dp + mT(dp) * _row(s), by_column=False))
+    if shape(a)[-1] > shape(a)[-2]:
+        dv = dv + (matmul(mT(t), u) - matmul(v, mT(dp))) / _row(s)
+    return mT(dv) + _zero_poison(s, t)
+
+
+def _vh_vjp(g, ans, a):
+    u, s, v = svd_u(a), svd_s(a), mT(ans)
+    vbar = mT(g)
+    k = matmul(mT(v), vbar)
+    out = matmul(u, matmul(_col(s) * _f_times(s * s, k - mT(k), by_column=True), ans))
+    if shape(a)[-1] > shape(a)[-2]:
+        out = out + matmul(u, mT(vbar - matmul(v, k)) / _col(s))
+    return out + _zero_poison(s, g)
+
+
+def _svd_samples(name: str):
+    def make():
+        rng = np.random.default_rng(len(name) * 4099)
+        spread = np.diag([3.0, 1.5, 0.0])  # well separated singular values
+        return [Sample((rng.uniform(-1, 1, size=(3, 3)) + spread,))] + [
+            Sample((rng.uniform(-1, 1, size=sh),)) for sh in [(4, 2), (2, 4), (2, 3, 2)]]
+    return make
+
+
+_SVALS = dict(rule="singular value perturbation rule", statement="s_i' = u_i^T A' v_i",
+              domain="A real", kinks="repeated or zero singular values",
+              samples=_svd_samples("svd_s"), save_ans=False)
+
+svd_s = defprim("svd_s", lambda a: _svd(a, full_matrices=False)[1],
+                jvp=(_s_jvp,), vjp=(_s_vjp,), **_SVALS)
+
+svdvals = defprim("svdvals", lambda a: _svd(a, compute_uv=False),
+                  jvp=(_s_jvp,), vjp=(_s_vjp,), **_SVALS)
+
+svd_u = defprim(
+    "svd_u", lambda a: _svd(a, full_matrices=False)[0], jvp=(_u_jvp,), vjp=(_u_vjp,),
+    rule="singular vector perturbation rule",
+    statement="U' = U (F o (P S + S P^T)) + (I - U U^T) A' V S^-1, P = U^T A' V",
+    domain="A real with distinct nonzero singular values", samples=_svd_samples("svd_u"))
+
+svd_vh = defprim(
+    "svd_vh", lambda a: _svd(a, full_matrices=False)[2], jvp=(_vh_jvp,), vjp=(_vh_vjp,),
+    rule="singular vector perturbation rule",
+    statement="V' = V (F o (S P + P^T S)) + (I - V V^T) A'^T U S^-1, P = U^T A' V",
+    domain="A real with distinct nonzero singular values", samples=_svd_samples("svd_vh"))
+
+
+def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):
+    """Singular value decomposition of a real matrix (or stack), as ``numpy.linalg.svd``;
+    differentiable in ``U``, ``S`` and ``Vh``.
+
+    ``full_matrices=True`` (NumPy's default) is supported for square matrices, where it
+    equals the reduced decomposition; for a rectangular one pass ``full_matrices=False``
+    (the extra columns of a full ``U`` or ``V`` are not functions of ``a``). Derivatives
+    through ``U`` or ``Vh`` are ``nan`` where singular values repeat or one is zero
+    (there the singular vectors are not functions of ``a``); those of ``S`` stay finite.
+
+    Args:
+        a: real matrix (or stack), shape ``(..., m, n)``.
+        full_matrices: see above.
+        compute_uv: if False, return the singular values alone (descending).
+        hermitian: not supported (True raises ``NotImplementedError``).
+
+    Returns:
+        ``SVDResult(U, S, Vh)`` with ``a = U @ (S[..., None] * Vh)``, or ``S``.
+
+    >>> import chainrule as cr, chainrule.numpy as cnp
+    >>> a = cnp.array([[3.0, 0.0], [0.0, -2.0]])
+    >>> cnp.linalg.svd(a, compute_uv=False)
+    array([3., 2.])
+    >>> cr.grad(lambda a: cnp.sum(cnp.linalg.svd(a, compute_uv=False)))(a)  # U V^T
+    array([[ 1.,  0.],
+           [ 0., -1.]])
+    """
+    a = A.asarray(a)
+    if hermitian:
+        raise NotImplementedError("svd: hermitian=True is not supported; use "
+                                  "hermitian=False (same values), or eigh")
+    a = _real_rect(a, "svd")
+    if not compute_uv:
+        return svdvals(a)
+    m, n = shape(a)[-2:]
+    if full_matrices and m != n:
+        raise NotImplementedError(
+            f"svd: full_matrices=True of a {m}x{n} matrix is not differentiable (its extra "
+            "singular vectors are any basis of a complement); pass full_matrices=False")
+    return SVDResult(svd_u(a), svd_s(a), svd_vh(a))
+
+
+def _real_rect(a, name: str):
+    dt = dtype(a)
+    if dt.kind == "c":
+        raise TypeError(f"{name}: complex input is not supported yet (real matrices only)")
+    if dt.kind != "f":
+        if isinstance(a, Tracer):
+            raise TypeError(f"{name}: expected a floating-point matrix, got {dt}")
+        a = np.asarray(a, np.float64)
+    if ndim(a) < 2:
+        raise np.linalg.LinAlgError(
+            f"{name}: expected a matrix (at least 2 dimensions), got shape {shape(a)}")
+    return a
+
+
+def svd_norm(x, ord, axis: tuple, keepdims: bool):
+    """``norm(x, ord, axis)`` for ``ord`` 2, -2 or 'nuc': the largest, smallest or sum of
+    the singular values of the matrices in ``axis``, as NumPy computes them. The gradient
+    of the 2-norm is ``u_1 v_1^T``; ties of the largest (smallest) singular value share
+    it equally, and a zero singular value of the nuclear norm (a kink) contributes
+    ``u_i v_i^T`` for LAPACK's vectors, one valid subgradient."""
+    r, c = axis
+    s = svdvals(_real_rect(A.moveaxis(A.asarray(x), (r, c), (-2, -1)), "norm"))
+    out = A.sum(s, axis=-1) if ord == "nuc" else (A.max if ord == 2 else A.min)(s, axis=-1)
+    if keepdims:
+        out = A.expand_dims(out, tuple(sorted((r, c))))
+    return out
+
+
+def matrix_power(a, n: int):
+    """``a`` to the integer power ``n``, as ``numpy.linalg.matrix_power`` (the same
+    products in the same order, so the same values): a composition of ``matmul`` (and
+    ``inv`` for ``n < 0``), so its derivatives are those of the products.
+
+    >>> import chainrule as cr, chainrule.numpy as cnp
+    >>> cr.grad(lambda a: cnp.trace(cnp.linalg.matrix_power(a, 3)))(cnp.eye(2))  # 3 (a^2)^T
+    array([[3., 0.],
+           [0., 3.]])
+    """
+    a = A.asarray(a)
+    if ndim(a) < 2 or shape(a)[-1] != shape(a)[-2]:
+        raise np.linalg.LinAlgError(
+            f"matrix_power: the last two axes must be square, got shape {shape(a)}")
+    try:
+        n = operator.index(n)
+    except TypeError as e:
+        raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}") from e
+    if n == 0:
+        return np.broadcast_to(np.eye(shape(a)[-1], dtype=dtype(a)), shape(a)).copy()
+    if n < 0:
+        a, n = inv(a), -n
+    if n <= 3:
+        out = a
+        for _ in range(n - 1):
+            out = matmul(out, a)
+        return out
+    z = result = None
+    while n > 0:
+        z = a if z is None else matmul(z, z)
+        n, bit = divmod(n, 2)
+        if bit:
+            result = z if result is None else matmul(result, z)
+    return result
+
+
