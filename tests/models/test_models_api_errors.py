@@ -1,9 +1,12 @@
 """Shared conventions: parameters, clear errors on bad input, not-fitted errors."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from chainrule.models import (
+    ConvergenceWarning,
     KMeans,
     LinearRegression,
     LogisticRegression,
@@ -60,7 +63,9 @@ def test_not_fitted(model):
 @pytest.mark.parametrize("model,y", SUPERVISED, ids=_id)
 def test_bad_input(model, y):
     model = _make(model)
-    assert model.fit(X2, y) is model
+    with warnings.catch_warnings():  # max_iter=5 on purpose: this test is about the input
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert model.fit(X2, y) is model
     with pytest.raises(ValueError, match=r"inconsistent.*\(4, 2\).*\(3,\)"):
         model.fit(X2, y[:3])
     with pytest.raises(ValueError, match=r"Expected 2D array, got 1D array.*\(4,\)"):
