@@ -28,7 +28,7 @@ from typing import Any
 from ..core import Primitive
 from ._constants import PI
 
-__all__ = ["total", "smooth", "nonneg", "positive", "is_integer_const"]
+__all__ = ["total", "smooth", "nonneg", "positive", "is_integer_const", "divides_by_zero"]
 
 _SMOOTH_TOTAL = frozenset(
     "add subtract multiply divide negative exp exp2 expm1 sin cos tan sinh cosh tanh "
@@ -82,6 +82,13 @@ def _flags(e: Any) -> tuple[bool, bool]:
             name in ("sqrt", "log1p") and nonneg(e.args[0])
         return arg_total and inside, arg_smooth
     return False, False  # unknown primitives: assume the worst
+
+
+def divides_by_zero(e: Any) -> bool:
+    """A quotient by the constant 0, or 0 to a negative constant power: a node that is
+    undefined wherever it is evaluated (``make`` leaves it unevaluated)."""
+    return isinstance(e.op, Primitive) and e.op.name in ("divide", "power") and \
+        _pole_everywhere(e.op.name, e.args)
 
 
 def _pole_everywhere(name: str, args: tuple) -> bool:

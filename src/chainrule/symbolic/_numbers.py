@@ -24,7 +24,7 @@ from typing import Any
 
 from ..core.budget import exact_fits
 
-__all__ = ["Exact", "to_float", "bits", "exact_power", "exact_root", "fold_exact",
+__all__ = ["left_unfolded", "Exact", "to_float", "bits", "exact_power", "exact_root", "fold_exact",
            "normal", "fits_float"]
 
 Exact = (int, Fraction)
@@ -188,3 +188,20 @@ def _log2_exp2(name: str, v: Any) -> Any:
         if part & (part - 1):  # not a power of two
             return None
     return v.numerator.bit_length() - v.denominator.bit_length()
+
+
+def left_unfolded(node: Any) -> bool:
+    """Exact arithmetic on constants that ``make`` left unevaluated because the result
+    would be beyond the size budget (roots of negative numbers are left too, but they are
+    not large)."""
+    if getattr(node.op, "name", None) not in (
+            "add", "subtract", "multiply", "divide", "power"):
+        return False
+    vals = [a.value for a in node.args if a.op == "const"]
+    if len(vals) != 2 or not all(isinstance(v, (int, Fraction)) for v in vals):
+        return False
+    if node.op.name == "power":  # 2^(1/2) is irrational, not too large
+        b, e = Fraction(vals[0]), Fraction(vals[1])
+        size = max(b.numerator.bit_length(), b.denominator.bit_length())
+        return not exact_fits(size * abs(e.numerator))
+    return True

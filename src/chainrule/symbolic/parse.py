@@ -58,10 +58,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
 
-from ..core import Primitive, registry
+from ..core import registry
 from ..core.budget import exact_fits
+from ._domain import divides_by_zero
 from ._make import pi_node
 from ._names import check_name, display_width, normalize
+from ._numbers import left_unfolded
 from .expr import Const, Expr, Symbol, make, walk_postorder
 
 __all__ = ["parse", "ParseError", "Equation", "FUNCTIONS", "CONSTANTS"]
@@ -221,35 +223,6 @@ def _split_glued(tokens: list[_Token], text: str) -> list[_Token]:
 
 def _describe(tok: _Token) -> str:
     return "the end of the formula" if tok.kind == "end" else f"'{tok.text}'"
-
-
-def _divides_by_zero(node: Expr) -> bool:
-    """A quotient by the constant 0, or 0 to a negative power (left unevaluated by
-    ``make``): undefined wherever it is evaluated."""
-    if node.op in ("const", "sym") or not isinstance(node.op, Primitive):
-        return False
-    name = node.op.name
-    if name == "divide":
-        return node.args[1].op == "const" and node.args[1].value == 0
-    return name == "power" and all(a.op == "const" for a in node.args) and \
-        node.args[0].value == 0 and node.args[1].value < 0
-
-
-def _left_unfolded(node: Expr) -> bool:
-    """Exact arithmetic on constants that ``make`` left unevaluated because the result
-    would be beyond the size budget (roots of negative numbers are left too, but they are
-    not large)."""
-    if not isinstance(node.op, Primitive) or node.op.name not in (
-            "add", "subtract", "multiply", "divide", "power"):
-        return False
-    vals = [a.value for a in node.args if a.op == "const"]
-    if len(vals) != 2 or not all(isinstance(v, (int, Fraction)) for v in vals):
-        return False
-    if node.op.name == "power":  # 2^(1/2) is irrational, not too large
-        b, e = Fraction(vals[0]), Fraction(vals[1])
-        size = max(b.numerator.bit_length(), b.denominator.bit_length())
-        return not exact_fits(size * abs(e.numerator))
-    return True
 
 
 class _Parser:
@@ -449,9 +422,9 @@ class _Parser:
             node = build()
         except ArithmeticError as exc:
             raise self.error(f"cannot compute this constant ({exc})", tok.pos) from None
-        if _divides_by_zero(node):
+        if divides_by_zero(node):
             raise self.error("cannot compute this constant (division by zero)", tok.pos)
-        if _left_unfolded(node):
+        if left_unfolded(node):
             raise self.error("numeric constant too large", tok.pos)
         v = node.value if node.op == "const" else None
         if isinstance(v, float) and math.isnan(v):
