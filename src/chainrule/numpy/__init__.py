@@ -79,6 +79,7 @@ from ._arrays import (
     vstack,
     zeros_like,
 )
+from ._compare import allclose, array_equal, isclose
 from ._elementwise import (
     absolute,
     add,
@@ -163,13 +164,14 @@ from ._extra import (
     roll,
     rollaxis,
     rot90,
-    row_stack,
     select,
     sinc,
     tril,
     triu,
     vsplit,
 )
+from ._gradient import gradient
+from ._index_tricks import c_, r_
 from ._linalg import matmul
 from ._methods import at
 from ._ml import (
@@ -196,6 +198,7 @@ from ._sorting import (
     quantile,
     sort,
 )
+from ._stacking import dstack, row_stack
 
 abs = absolute
 true_divide = divide
@@ -251,4 +254,4 @@ __all__ += [
     "rot90", "row_stack", "select", "sinc", "sort", "tril", "triu", "vsplit",
     "convolve",
 ]
-
+__all__ += ["allclose", "array_equal", "c_", "dstack", "gradient", "isclose", "r_"]

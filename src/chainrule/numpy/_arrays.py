@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import functools
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,8 @@ from ._elementwise import equal, greater, less, sqrt, where
 __all__ = [
     "sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std", "cumsum",
     "reshape", "ravel", "squeeze", "expand_dims", "transpose", "swapaxes", "moveaxis",
-    "broadcast_to", "concatenate", "stack", "hstack", "vstack", "split", "flip",
+    "broadcast_to", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
+    "split", "flip",
     "take", "repeat", "tile", "diagonal", "diag", "trace", "clip", "astype", "array",
     "asarray", "zeros_like", "ones_like", "full_like", "argmax", "argmin", "atleast_1d",
     "atleast_2d",
@@ -219,30 +219,6 @@ def broadcast_to(a, shape):
     return a if _shape_of(a) == shape else S.broadcast_to(a, shape=shape)
 
 
-def concatenate(arrays: Sequence, axis=0):
-    """Join arrays along an existing axis (``axis=None`` flattens them first)."""
-    arrays = [asarray(x) for x in arrays]
-    if axis is None:
-        arrays, axis = [ravel(x) for x in arrays], 0
-    axis = normalize_axis_index(axis, ndim(arrays[0]))
-    return S.concatenate(*arrays, axis=axis)
-
-
-def stack(arrays: Sequence, axis=0):
-    """Join arrays along a new axis."""
-    arrays = [asarray(x) for x in arrays]
-    return concatenate([expand_dims(x, axis) for x in arrays], axis=axis)
-
-
-def hstack(arrays: Sequence):
-    arrays = [atleast_1d(x) for x in arrays]
-    return concatenate(arrays, axis=0 if ndim(arrays[0]) == 1 else 1)
-
-
-def vstack(arrays: Sequence):
-    return concatenate([atleast_2d(x) for x in arrays], axis=0)
-
-
 @takes_arraylikes()
 def atleast_1d(a):
     return reshape(a, (1,)) if ndim(a) == 0 else a
@@ -407,3 +383,8 @@ def argmax(a, axis=None, keepdims=False):
 @takes_arraylikes()
 def argmin(a, axis=None, keepdims=False):
     return np.argmin(primal_value(a), axis=axis, keepdims=keepdims)
+
+
+# The joining functions live in _stacking, which uses the helpers above; they are imported
+# last so that ``from ._arrays import concatenate`` (and asarray's ``stack``) keep working.
+from ._stacking import concatenate, dstack, hstack, row_stack, stack, vstack  # noqa: E402

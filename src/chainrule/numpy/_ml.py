@@ -93,8 +93,50 @@ def _parse_einsum(subscripts: str, ndims: list) -> tuple:
     return tuple(spelled), out
 
 
-def einsum(subscripts: str, *operands):
-    """Einstein summation (``numpy.einsum``), differentiable in every operand."""
+def _sublist_letters(sub) -> str:
+    """NumPy's sublist ``[0, 1, Ellipsis]`` as subscripts ``"AB..."`` (0-25 are A-Z,
+    26-51 are a-z)."""
+    out = []
+    for k in sub:
+        if k is Ellipsis:
+            out.append("...")
+        elif isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            if not 0 <= k < 52:
+                raise ValueError("subscript is not within the valid range [0, 52)")
+            out.append(chr(ord("A") + k) if k < 26 else chr(ord("a") + k - 26))
+        else:
+            raise TypeError("each subscript must be either an integer or an ellipsis")
+    return "".join(out)
+
+
+def _from_sublists(args: tuple) -> tuple:
+    """``(op0, sub0, op1, sub1, ..., [sub_out])`` as ``(subscripts, operands)``."""
+    operands, subs = list(args[0::2]), [_sublist_letters(s) for s in args[1::2]]
+    out = None
+    if len(args) % 2:
+        out = _sublist_letters(operands.pop())
+    text = ",".join(subs)
+    return (text if out is None else text + "->" + out), operands
+
+
+def einsum(*operands, optimize=False):
+    """Einstein summation (``numpy.einsum``), differentiable in every operand.
+
+    Subscripts are a string (``einsum("ij,jk->ik", a, b)``) or NumPy's sublists, an
+    integer list after each operand and an optional output list at the end
+    (``einsum(a, [0, 1], b, [1, 2], [0, 2])``, with ``Ellipsis`` for ``...``).
+    ``optimize`` is accepted for NumPy compatibility (the contraction is the same).
+
+    >>> import chainrule.numpy as cnp
+    >>> cnp.einsum(cnp.eye(2) * 3.0, [0, 0])
+    np.float64(6.0)
+    """
+    if not operands:
+        raise TypeError("einsum: expected subscripts and operands")
+    if isinstance(operands[0], str):
+        subscripts, operands = operands[0], operands[1:]
+    else:
+        subscripts, operands = _from_sublists(operands)
     operands = [asarray(o) if isinstance(o, (list, tuple)) else o for o in operands]
     spec = _parse_einsum(subscripts, [ndim(o) for o in operands])
     return einsum_p(*operands, spec=spec)

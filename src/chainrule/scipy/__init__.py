@@ -17,7 +17,7 @@ except ImportError as exc:  # pragma: no cover (the test environment has SciPy)
         "chainrule.scipy needs SciPy, which is an optional extra of chainrule: "
         'install it with  pip install "chainrule[scipy]"') from exc
 
-from . import linalg, special
+from . import integrate, linalg, signal, special
 
 __all__ = ["special"]
-__all__ += ["linalg"]
+__all__ += ["linalg", "signal", "integrate"]

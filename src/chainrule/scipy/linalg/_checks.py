@@ -24,9 +24,8 @@ def real_array(x: Any, name: str, arg: str) -> Any:
     x = A.asarray(x)
     dt = dtype(x)
     if dt.kind == "c":
-        raise TypeError(f"{name}: {arg} is complex ({dt}); chainrule.scipy.linalg "
-                        "differentiates real matrices only. Use scipy.linalg directly for "
-                        "complex input.")
+        raise TypeError(f"{name}: {arg} is complex ({dt}); chainrule.scipy supports real "
+                        "input here. Call SciPy directly for complex input.")
     if dt.kind != "f":
         if isinstance(x, Tracer):
             raise TypeError(f"{name}: expected a floating-point {arg}, got {dt}")
