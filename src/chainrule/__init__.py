@@ -12,6 +12,7 @@ from ._api import (
     elementwise_grad,
     grad,
     hessian,
+    holomorphic_grad,
     hvp,
     jacfwd,
     jacobian,
@@ -29,7 +30,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BudgetExceeded", "EscapedTracerError", "budget", "derivative", "elementwise_grad", "grad",
-    "hessian", "hvp",
+    "hessian", "holomorphic_grad", "hvp",
     "jacfwd", "jacobian", "jacrev", "jvp", "numeric", "numpy", "primal_value", "stop_gradient",
     "taylor_coefficients", "testing", "tree_flatten", "tree_map", "tree_unflatten",
     "value_and_grad", "vjp",

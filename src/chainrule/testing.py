@@ -27,17 +27,30 @@ def _to64(x: Any) -> Any:
     arr = np.asarray(x)
     if np.issubdtype(arr.dtype, np.floating) and arr.dtype != np.float64:
         return arr.astype(np.float64)
+    if np.issubdtype(arr.dtype, np.complexfloating) and arr.dtype != np.complex128:
+        return arr.astype(np.complex128)
     return x
 
 
 def _random_like(tree: Any, rng: np.random.Generator) -> Any:
-    return tree_map(lambda x: rng.standard_normal(np.shape(x)), tree)
+    def one(x: Any) -> Any:
+        v = rng.standard_normal(np.shape(x))
+        if np.iscomplexobj(x):
+            v = v + 1j * rng.standard_normal(np.shape(x))
+        return v
+    return tree_map(one, tree)
 
 
 def _inner(a: Any, b: Any) -> float:
+    """``Re(sum(a * b))``: the bilinear pairing for which chainrule's vjp rules are the
+    transposes of its jvp rules, complex values included (JAX's convention)."""
     la, lb = tree_flatten(a)[0], tree_flatten(b)[0]
-    return float(sum(np.sum(np.asarray(x, float) * np.asarray(y, float))
+    return float(sum(np.real(np.sum(np.asarray(x) * np.asarray(y)))
                      for x, y in zip(la, lb)))
+
+
+def _conj(tree: Any) -> Any:
+    return tree_map(np.conjugate, tree)
 
 
 def _axpy(alpha: float, v: Any, x: Any) -> Any:
@@ -69,7 +82,7 @@ def sample_function(prim: Any, sample: Any, dtype: Any = None) -> tuple[Callable
     (2, None)
     """
     args = sample.args
-    floats = [i for i, a in enumerate(args) if np.issubdtype(np.asarray(a).dtype, np.floating)]
+    floats = [i for i, a in enumerate(args) if np.issubdtype(np.asarray(a).dtype, np.inexact)]
 
     def f(*xs: Any) -> Any:
         full = list(args)
@@ -89,7 +102,9 @@ def check_grads(f: Callable, args: Sequence, modes: Sequence[str] = ("fwd", "rev
     """Raise ``AssertionError`` if ``f``'s derivatives disagree with finite differences.
 
     Args:
-        f: function of float arrays (or pytrees of them), returning a pytree of arrays.
+        f: function of float (or complex) arrays, or pytrees of them, returning a pytree of
+            arrays. Complex inputs are perturbed in complex directions, and ``<u, w>`` is
+            ``Re(sum(u * w))``, the pairing that makes vjp the transpose of jvp.
         args: the point to check at, as a tuple of positional arguments.
         modes: ``"fwd"`` to check ``jvp``, ``"rev"`` to check ``vjp``.
         order: check derivatives up to this order (derivatives of derivatives...).
@@ -113,7 +128,7 @@ def _check_level(f: Callable, args: tuple, modes: Sequence[str], order: int, lev
     rng = np.random.default_rng(seed)
     v = _random_like(args, rng)
     u = _random_like(f(*args), rng)
-    scale = max(1.0, np.sqrt(_inner(u, u) * _inner(v, v)))
+    scale = max(1.0, np.sqrt(_inner(u, _conj(u)) * _inner(v, _conj(v))))
     numeric = _inner(u, numerical_jvp(f, args, v, eps))
     for mode in modes:
         if mode == "fwd":

@@ -9,6 +9,7 @@ returns, so any order of nesting is safe.
 from ._basic import (
     elementwise_grad,
     grad,
+    holomorphic_grad,
     jvp,
     stop_gradient,
     stop_gradient_p,
@@ -21,5 +22,5 @@ from ._taylor import MAX_DERIVATIVE_ORDER, derivative, taylor_coefficients
 __all__ = [
     "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "jacobian", "hessian",
     "hvp", "derivative", "elementwise_grad", "stop_gradient", "taylor_coefficients",
-    "MAX_DERIVATIVE_ORDER", "stop_gradient_p",
+    "holomorphic_grad", "MAX_DERIVATIVE_ORDER", "stop_gradient_p",
 ]

@@ -16,6 +16,7 @@ from ..core import (
     ReverseTracer,
     Tracer,
     bind,
+    is_complex,
     paused_gc,
     register,
     tree_flatten,
@@ -25,6 +26,18 @@ from ..core import (
 from ..numpy._base import dtype as _dtype
 from ..numpy._base import shape as _shape
 from ._inputs import _brief, _like, _seed, _select
+
+
+def _is_complex(out: Any) -> bool:
+    return is_complex(out) or isinstance(out, complex)
+
+
+def _check_complex_inputs(args: tuple, argnums, fname: str) -> None:
+    """``holomorphic=True`` differentiates complex inputs only, as in JAX."""
+    for leaf in _select(args, argnums, fname)[0]:
+        if not _is_complex(leaf):
+            raise TypeError(f"{fname}(holomorphic=True) needs complex inputs, but got "
+                            f"{_brief(leaf)}; pass x + 0j to differentiate at a real point")
 
 stop_gradient_p = register(Primitive(
     "stop_gradient", lambda x: x, elementwise=True,
@@ -43,10 +56,11 @@ def stop_gradient(x: Any) -> Any:
 
 
 def _vjp(f: Callable, args: tuple, kwargs: dict, argnums, has_aux: bool, fname: str,
-         once: bool = False):
+         once: bool = False, no_complex: str = ""):
     """Run ``f`` on a tape; return ``(out, pullback, aux)``. With ``once`` the pullback
-    frees the tape as it goes (like a gradient), and can run only once."""
-    leaves, tree, rebuild = _select(args, argnums, fname)
+    frees the tape as it goes (like a gradient), and can run only once. ``no_complex``
+    says why complex inputs are refused, if they are."""
+    leaves, tree, rebuild = _select(args, argnums, fname, no_complex)
     trace = ReverseTrace()
     try:
         with paused_gc():
@@ -140,9 +154,18 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple:
 # Gradients.
 
 
-def _check_scalar(out: Any, fname: str) -> None:
-    if not isinstance(out, (Tracer, float, int, np.ndarray, np.generic)) or \
-            (not isinstance(out, Tracer) and np.asarray(out).dtype.kind not in "biuf"):
+def _check_scalar(out: Any, fname: str, holomorphic: bool = False) -> None:
+    if not isinstance(out, (tuple, list, dict)) and _is_complex(out) != holomorphic:
+        if holomorphic:
+            raise TypeError(f"{fname}(holomorphic=True) needs a complex output, but the "
+                            f"function returned {_brief(out)}; make it complex or drop "
+                            "holomorphic=True")
+        raise TypeError(
+            f"{fname} of a complex-valued function: it returned {_brief(out)}. Take a real "
+            "part (cnp.real, cnp.abs, ...), or pass holomorphic=True if the function is "
+            "holomorphic, to get its complex derivative f'(z)")
+    if not isinstance(out, (Tracer, float, int, complex, np.ndarray, np.generic)) or \
+            (not isinstance(out, Tracer) and np.asarray(out).dtype.kind not in "biufc"):
         if not isinstance(out, (tuple, list, dict)):
             raise TypeError(f"{fname} needs a function with a scalar output, but it returned "
                             f"{_brief(out)} ({type(out).__name__})")
@@ -155,7 +178,7 @@ def _check_scalar(out: Any, fname: str) -> None:
 
 
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
-                   has_aux: bool = False) -> Callable:
+                   has_aux: bool = False, holomorphic: bool = False) -> Callable:
     """Like :func:`grad`, but the new function returns ``(value, gradient)``.
 
     >>> import chainrule.numpy as cnp
@@ -166,28 +189,38 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0,
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple:
         with paused_gc():  # across both passes: the live tape is never scanned
+            if holomorphic:
+                _check_complex_inputs(args, argnums, "grad")
             out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "grad", once=True)
-            _check_scalar(out, "grad")
+            _check_scalar(out, "grad", holomorphic)
             g = pullback(1.0 if out.__class__ is float else np.ones((), _dtype(out)))
         return ((out, aux), g) if has_aux else (out, g)
 
     return value_and_grad_f
 
 
-def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+         holomorphic: bool = False) -> Callable:
     """The gradient of a scalar function, by reverse mode.
 
     Args:
-        f: a function returning a scalar; its arguments may be pytrees of float arrays.
+        f: a function returning a scalar; its arguments may be pytrees of float (or
+            complex) arrays.
         argnums: which positional argument(s) to differentiate; a tuple gives a tuple.
         has_aux: ``f`` returns ``(value, aux)``; the new function returns ``(grad, aux)``.
+        holomorphic: ``f`` is a holomorphic function of complex inputs with a complex
+            output; the result is its complex derivative ``f'(z)``.
+
+    For a real-valued ``f`` of complex ``z = x + iy`` the gradient is ``df/dx - i df/dy``
+    (JAX's and autograd's convention: the conjugate of the steepest-ascent direction;
+    see :mod:`chainrule.numpy._complex`).
 
     >>> float(grad(lambda x: x ** 2)(3.0))
     6.0
     >>> [float(g) for g in grad(lambda x, y: x**2 + 3*x*y + y**2, argnums=(0, 1))(1.0, 2.0)]
     [8.0, 7.0]
     """
-    vg = value_and_grad(f, argnums, has_aux)
+    vg = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f)
     def grad_f(*args: Any, **kwargs: Any) -> Any:
@@ -195,6 +228,17 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -
         return (g, out[1]) if has_aux else g
 
     return grad_f
+
+
+def holomorphic_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """The complex derivative ``f'(z)`` of a holomorphic scalar function (autograd's name
+    for ``grad(f, holomorphic=True)``).
+
+    >>> import chainrule.numpy as cnp
+    >>> complex(holomorphic_grad(lambda z: z ** 2)(1.0 + 2.0j))
+    (2+4j)
+    """
+    return grad(f, argnums, holomorphic=True)
 
 
 def elementwise_grad(f: Callable, argnums: int = 0) -> Callable:

@@ -22,22 +22,28 @@ from ..numpy._base import shape as _shape
 # Inputs: validation and conversion.
 
 
-def _as_float_leaf(x: Any, fname: str, where: str) -> Any:
-    """Check that a leaf can be differentiated and return it in working form."""
+def _as_float_leaf(x: Any, fname: str, where: str, no_complex: str = "") -> Any:
+    """Check that a leaf can be differentiated and return it in working form.
+
+    ``no_complex`` is empty where complex inputs are welcome; otherwise it says why they
+    are refused (and what to do instead)."""
     if x.__class__ is float:
         return x
     given = x
     if not isinstance(x, (Tracer, np.ndarray, np.generic)):
         x = np.asarray(x)
-    kind = _dtype(x)
-    if kind.kind != "f":
-        what = "complex" if kind.kind == "c" else str(kind)
+    kind = _dtype(x).kind
+    if kind == "c" and no_complex:
+        raise TypeError(f"{fname}: {where} is complex ({_brief(given)}); {no_complex}")
+    if kind not in "fc":
         raise TypeError(
-            f"{fname} needs real floating-point inputs, but {where} has dtype {what} "
+            f"{fname} needs floating-point inputs, but {where} has dtype {_dtype(x)} "
             f"({_brief(given)}). Pass floats instead, e.g. 3.0 rather than 3, or "
             "np.asarray(x, dtype=float).")
     if x.__class__ is np.float64:  # work with Python floats: they are much faster
         return float(x)
+    if x.__class__ is complex:  # Python complex arithmetic raises where NumPy's gives inf
+        return np.complex128(x)
     return x
 
 
@@ -46,8 +52,10 @@ def _brief(x: Any) -> str:
     return text if len(text) < 40 else text[:37] + "..."
 
 
-def _select(args: tuple, argnums: int | Sequence[int], fname: str) -> tuple:
-    """The differentiated part of ``args`` as a tree, and a function to put it back."""
+def _select(args: tuple, argnums: int | Sequence[int], fname: str,
+            no_complex: str = "") -> tuple:
+    """The differentiated part of ``args`` as a tree, and a function to put it back
+    (``no_complex``: see :func:`_as_float_leaf`)."""
     single = isinstance(argnums, int)
     nums = (argnums,) if single else tuple(argnums)
     for n in nums:
@@ -60,7 +68,7 @@ def _select(args: tuple, argnums: int | Sequence[int], fname: str) -> tuple:
     chosen = args[nums[0]] if single else tuple(args[n] for n in nums)
     leaves, tree = tree_flatten(chosen)
     where = [f"argument {n}" for n in nums]
-    leaves = [_as_float_leaf(v, fname, where[0] if single else "an argument")
+    leaves = [_as_float_leaf(v, fname, where[0] if single else "an argument", no_complex)
               for v in leaves]
 
     def rebuild(new_leaves: list) -> tuple:

@@ -59,16 +59,25 @@ def _blocks(jac: Any, out_leaves: list, out_tree, in_leaves: list, in_tree) -> A
     return tree_unflatten(out_tree, rows)
 
 
-def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def _no_complex(holomorphic: bool) -> str:
+    return "" if holomorphic else (
+        "pass holomorphic=True if the function is holomorphic (its Jacobian is then the "
+        "complex derivative), or use grad/vjp/jvp for a real-valued function of it")
+
+
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """The Jacobian by reverse mode: one backward pass per output element.
 
-    For ``f: R^n -> R^m`` the result has shape ``out.shape + in.shape``.
+    For ``f: R^n -> R^m`` the result has shape ``out.shape + in.shape``. Complex inputs
+    need ``holomorphic=True`` (as in JAX): the Jacobian is then ``df/dz``.
     """
     @functools.wraps(f)
     @budgeted
     def jac_f(*args: Any, **kwargs: Any) -> Any:
         with paused_gc():
-            out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "jacrev")
+            out, pullback, aux = _vjp(f, args, kwargs, argnums, has_aux, "jacrev",
+                                      no_complex=_no_complex(holomorphic))
             jac = _jacrev_matrix(out, pullback)
         res = _assemble(jac, out, args, argnums)
         return (res, aux) if has_aux else res
@@ -92,12 +101,15 @@ def _assemble(jac: Any, out: Any, args: tuple, argnums) -> Any:
     return _blocks(jac, out_leaves, out_tree, in_leaves, in_tree)
 
 
-def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
-    """The Jacobian by forward mode: one forward pass per input element."""
+def jacfwd(f: Callable, argnums: int | Sequence[int] = 0,
+           holomorphic: bool = False) -> Callable:
+    """The Jacobian by forward mode: one forward pass per input element (complex inputs
+    need ``holomorphic=True``, as for :func:`jacrev`)."""
     @functools.wraps(f)
     @budgeted
     def jac_f(*args: Any, **kwargs: Any) -> Any:
-        leaves, tree, rebuild = _select(args, argnums, "jacfwd")
+        leaves, tree, rebuild = _select(args, argnums, "jacfwd",
+                                        _no_complex(holomorphic))
 
         def g(*ls):
             return f(*rebuild(list(ls)), **kwargs)
@@ -115,28 +127,31 @@ def jacfwd(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     return jac_f
 
 
-def jacobian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+def jacobian(f: Callable, argnums: int | Sequence[int] = 0,
+             holomorphic: bool = False) -> Callable:
     """The Jacobian, by reverse mode when outputs are fewer than inputs, else forward."""
     @functools.wraps(f)
     @budgeted
     def jac_f(*args: Any, **kwargs: Any) -> Any:
-        out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "jacobian")
+        out, pullback, _ = _vjp(f, args, kwargs, argnums, False, "jacobian",
+                                no_complex=_no_complex(holomorphic))
         m = sum(math.prod(_shape(o)) for o in tree_flatten(out)[0])
         n = sum(math.prod(_shape(x)) for x in _select(args, argnums, "jacobian")[0])
         if m <= n:
             return _assemble(_jacrev_matrix(out, pullback), out, args, argnums)
-        return jacfwd(f, argnums)(*args, **kwargs)
+        return jacfwd(f, argnums, holomorphic)(*args, **kwargs)
 
     return jac_f
 
 
-def hessian(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+def hessian(f: Callable, argnums: int | Sequence[int] = 0,
+            holomorphic: bool = False) -> Callable:
     """The Hessian of a scalar function: forward mode over reverse mode.
 
     >>> hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
     [[4.0, 2.0], [2.0, 0.0]]
     """
-    return jacfwd(jacrev(f, argnums), argnums)
+    return jacfwd(jacrev(f, argnums, holomorphic=holomorphic), argnums, holomorphic)
 
 
 def hvp(f: Callable, x: Any, v: Any) -> Any:

@@ -18,6 +18,9 @@ from ._inputs import _as_float_leaf, _like, _seed
 #: Highest order :func:`derivative` accepts (Taylor mode's work grows like ``order**3``).
 MAX_DERIVATIVE_ORDER = 64
 
+_REAL_ONLY = ("Taylor mode works on real inputs; use grad/jvp (or "
+              "grad(f, holomorphic=True)) for complex ones")
+
 
 def derivative(f: Callable, order: int = 1) -> Callable:
     """The ``order``-th derivative of a scalar function of one variable; on arrays, the
@@ -49,7 +52,7 @@ def derivative(f: Callable, order: int = 1) -> Callable:
     @functools.wraps(f)
     @budgeted
     def df(x: Any) -> Any:
-        x = _as_float_leaf(x, "derivative", "the argument")
+        x = _as_float_leaf(x, "derivative", "the argument", _REAL_ONLY)
         scale = float(math.factorial(n))
         return tree_map(lambda c: c * scale, taylor_coefficients(f, x, n)[n])
 
@@ -65,7 +68,7 @@ def taylor_coefficients(f: Callable, x: Any, order: int, direction: Any = None) 
     >>> [float(c) for c in taylor_coefficients(lambda x: x ** 3, 2.0, 4)]
     [8.0, 12.0, 6.0, 1.0, 0.0]
     """
-    x = _as_float_leaf(x, "taylor_coefficients", "the argument")
+    x = _as_float_leaf(x, "taylor_coefficients", "the argument", _REAL_ONLY)
     v = _seed(np.ones(_shape(x), _dtype(x))[()] if direction is None else direction, x)
     trace = TaylorTrace()
     with trace:

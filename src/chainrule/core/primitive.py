@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .trace import Tracer
+from .trace import Tracer, is_complex
 
 __all__ = ["Primitive", "Sample", "bind", "registry", "register", "ARITH_ERRORS",
            "numpy_call", "set_sequence_converter"]
@@ -61,6 +61,11 @@ class Primitive:
             broadcasting), so it accepts Python floats, NumPy scalars and 0-d arrays alike.
         no_rules: for a primitive without rules, why its derivative is zero wherever it
             exists ("piecewise constant", "boolean output"...); required in that case.
+        real_only: True if the rules hold for real arguments only (decompositions of
+            symmetric matrices, functions whose rules need an order...); differentiating
+            at a complex argument then raises TypeError instead of giving a wrong number.
+            Every other primitive's rules are checked at complex samples by
+            tests/test_complex.py.
     """
 
     name: str
@@ -78,6 +83,7 @@ class Primitive:
     save_ans: bool = True
     elementwise: bool = False
     no_rules: str = ""
+    real_only: bool = False
 
     @property
     def differentiable(self) -> bool:
@@ -101,8 +107,32 @@ def register(prim: Primitive) -> Primitive:
             f"primitive {prim.name!r} has no derivative rules, so every transformation "
             "treats its derivative as zero. Give jvp/vjp rules, or say why zero is right "
             "with no_rules='piecewise constant' (or 'boolean output', ...)")
+    if prim.real_only and prim.jvp is not None:
+        prim.jvp, prim.vjp = _RealOnly(prim, prim.jvp), _RealOnly(prim, prim.vjp)
     _REGISTRY[prim.name] = prim
     return prim
+
+
+class _RealOnly:
+    """The rules of a ``real_only`` primitive, each refusing complex arguments."""
+
+    __slots__ = ("prim", "rules")
+
+    def __init__(self, prim: Primitive, rules: Sequence[Rule]) -> None:
+        self.prim, self.rules = prim, rules
+
+    def __getitem__(self, i: int) -> Rule:
+        rule = self.rules[i]
+        if rule is None:
+            return None
+        name = self.prim.name
+
+        def checked(ct: Any, ans: Any, *args: Any, **params: Any) -> Any:
+            if any(is_complex(a) for a in args):
+                raise TypeError(f"{name}: its derivative rules hold for real arguments "
+                                "only, and this one is complex")
+            return rule(ct, ans, *args, **params)
+        return checked
 
 
 def registry() -> dict[str, Primitive]:

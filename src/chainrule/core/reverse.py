@@ -26,9 +26,10 @@ import numpy as np
 
 from .forward import _WHAT
 from .primitive import ARITH_ERRORS, Primitive, bind, numpy_call
-from .trace import Trace, Tracer
+from .trace import Trace, Tracer, is_complex
 
-__all__ = ["Node", "ReverseTrace", "ReverseTracer", "Saved", "paused_gc"]
+__all__ = ["Node", "ReverseTrace", "ReverseTracer", "Saved", "is_complex", "paused_gc",
+           "set_complex_embedding"]
 
 
 @contextlib.contextmanager
@@ -87,6 +88,25 @@ _f64 = np.float64
 _ndarray = np.ndarray
 
 
+def _complex_of(v: Any) -> np.dtype:
+    while isinstance(v, Tracer):
+        v = v.value
+    d = getattr(v, "dtype", None)
+    return np.result_type(d if d is not None else np.float64, np.complex64)
+
+
+# The primitive that converts a real value to complex (``astype``), installed by the
+# NumPy layer, which owns the operations its vjp rule needs.
+_embedding: list = [None]
+
+
+def set_complex_embedding(prim: Primitive) -> None:
+    """Install the primitive used for real-to-complex conversions on a tape: called
+    with ``dtype=`` a complex dtype, its vjp rule must return the real part of the
+    cotangent, in the argument's dtype."""
+    _embedding[0] = prim
+
+
 def _forget(vals: tuple) -> tuple:
     return tuple(Saved(v.shape, v.dtype) if v.__class__ is np.ndarray else v for v in vals)
 
@@ -143,6 +163,8 @@ class ReverseTrace(Trace):
                 ans = numpy_call(prim.impl, *vals, **params)
         if prim.vjp is None:
             return ans
+        if ans.__class__ is not float and is_complex(ans):
+            parents = self._embed_reals(vals, parents)
         saved = vals
         if not prim.save_args and ans.__class__ is not float:  # a float came from scalars
             for v in vals:  # small arrays cost less to keep than to replace
@@ -152,6 +174,21 @@ class ReverseTrace(Trace):
         node = [prim, saved, params, parents, ans if prim.save_ans else None, None]
         self.tape.append(node)
         return ReverseTracer(self, ans, node)
+
+    def _embed_reals(self, vals: tuple, parents: tuple) -> tuple:
+        """Put an explicit real-to-complex conversion between each real traced argument
+        and a complex output: its vjp rule takes the real part of the cotangent (the
+        transpose of the embedding of the reals in the complex numbers), so a real input
+        always gets a real gradient."""
+        out = list(parents)
+        for i, p in enumerate(parents):
+            if p is not None and not is_complex(vals[i]):
+                v = vals[i]
+                node = [_embedding[0], _forget((v,)), {"dtype": _complex_of(v)}, (p,),
+                        None, None]
+                self.tape.append(node)
+                out[i] = node
+        return tuple(out)
 
     def _unwrap(self, args: tuple) -> tuple:
         vals, parents, outer = [], [], False

@@ -19,9 +19,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import numpy as np
+
 from . import budget as _budget
 
-__all__ = ["Trace", "Tracer", "EscapedTracerError", "primal_value", "is_tracer"]
+_f64 = np.float64
+
+__all__ = ["Trace", "Tracer", "EscapedTracerError", "is_complex", "primal_value",
+           "is_tracer"]
 
 _tokens = itertools.count(1)
 
@@ -87,6 +92,19 @@ class Tracer:
         while isinstance(x, Tracer):
             x = x.value
         return f"<{kind} #{self._trace.token}{closed} of {x!r}>"
+
+
+def is_complex(v: Any) -> bool:
+    """Whether a value (array, scalar or tracer of one) has a complex dtype."""
+    while isinstance(v, Tracer):
+        v = v.value
+    c = v.__class__
+    if c is float or c is _f64 or c is int:
+        return False
+    if c is complex:
+        return True
+    d = getattr(v, "dtype", None)
+    return d is not None and d.kind == "c"
 
 
 def is_tracer(x: Any) -> bool:

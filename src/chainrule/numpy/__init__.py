@@ -13,6 +13,8 @@ exactly what NumPy returns; inside one, values are tracers that behave like arra
 import numpy as _np
 from numpy import (  # noqa: F401 (re-exported constructors and constants)
     bool_,
+    complex64,
+    complex128,
     e,
     empty,
     euler_gamma,
@@ -23,8 +25,6 @@ from numpy import (  # noqa: F401 (re-exported constructors and constants)
     full,
     identity,
     inf,
-    int32,
-    int64,
     nan,
     ndarray,
     newaxis,
@@ -79,7 +79,21 @@ from ._arrays import (
     vstack,
     zeros_like,
 )
+from ._casts import int8, int16, int32, int64, int_, intp, uint8, uint16, uint32, uint64
 from ._compare import allclose, array_equal, isclose
+from ._complex import (
+    angle,
+    conj,
+    conjugate,
+    imag,
+    iscomplex,
+    iscomplexobj,
+    isreal,
+    isrealobj,
+    real,
+    real_if_close,
+    sign,
+)
 from ._elementwise import (
     absolute,
     add,
@@ -125,7 +139,6 @@ from ._elementwise import (
     remainder,
     round,
     sigmoid,
-    sign,
     sin,
     sinh,
     softplus,
@@ -253,5 +266,10 @@ __all__ += [
     "pad", "partition", "percentile", "quantile", "rad2deg", "radians", "roll", "rollaxis",
     "rot90", "row_stack", "select", "sinc", "sort", "tril", "triu", "vsplit",
     "convolve",
+]
+__all__ += [
+    "angle", "complex64", "complex128", "conj", "conjugate", "imag", "int8", "int16", "int_",
+    "intp", "iscomplex", "iscomplexobj", "isreal", "isrealobj", "real", "real_if_close",
+    "uint8", "uint16", "uint32", "uint64",
 ]
 __all__ += ["allclose", "array_equal", "c_", "dstack", "gradient", "isclose", "r_"]

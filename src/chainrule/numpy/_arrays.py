@@ -20,6 +20,7 @@ from . import _reductions as R
 from . import _shape as S
 from ._base import dtype as _dtype
 from ._base import ndim, shape
+from ._complex import abs2
 from ._elementwise import equal, greater, less, sqrt, where
 
 __all__ = [
@@ -84,7 +85,7 @@ def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
     """Variance, ``mean(|a - mean(a)|**2)`` with ``ddof`` as in NumPy."""
     a = _cast(asarray(a), dtype)
     d = a - mean(a, axis=axis, keepdims=True)
-    return sum(d * d, axis=axis, keepdims=keepdims) / (_count(a, axis) - ddof)
+    return sum(abs2(d), axis=axis, keepdims=keepdims) / (_count(a, axis) - ddof)
 
 
 @takes_arraylikes()
@@ -328,11 +329,12 @@ def clip(a, a_min=None, a_max=None, *, min=None, max=None):
 
 @takes_arraylikes()
 def astype(a, dtype):
-    """Cast to ``dtype``; casting to a non-float type drops the derivative."""
+    """Cast to ``dtype``; casting to a type that is neither float nor complex drops the
+    derivative, and complex to real keeps the real part."""
     dtype = np.dtype(dtype)
     if _dtype(a) == dtype:
         return a
-    if not np.issubdtype(dtype, np.floating):
+    if not np.issubdtype(dtype, np.inexact):
         return np.asarray(primal_value(a)).astype(dtype)
     return S.astype(a, dtype=dtype)
 

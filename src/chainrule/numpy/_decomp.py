@@ -152,12 +152,12 @@ _VALUES = dict(rule="eigenvalue perturbation rule", statement="w_i' = v_i^T A' v
 eigh_values = defprim(
     "eigh_values", lambda a, *, UPLO: _lapack(np.linalg.eigh, a, UPLO)[0],
     jvp=(_values_jvp,), vjp=(_values_vjp,), samples=_sym_samples("eigh_values"),
-    save_ans=False, **_VALUES)
+    save_ans=False, **_VALUES, real_only=True)
 
 eigvalsh_p = defprim(
     "eigvalsh", lambda a, *, UPLO: _lapack(np.linalg.eigvalsh, a, UPLO),
     jvp=(_values_jvp,), vjp=(_values_vjp,), samples=_sym_samples("eigvalsh"),
-    save_ans=False, **_VALUES)
+    save_ans=False, **_VALUES, real_only=True)
 
 eigh_vectors = defprim(
     "eigh_vectors", lambda a, *, UPLO: _lapack(np.linalg.eigh, a, UPLO)[1],
@@ -166,7 +166,7 @@ eigh_vectors = defprim(
     statement="V' = V (F o (V^T A' V)), F_ij = 1/(w_j - w_i)",
     domain="A real with distinct eigenvalues; one triangle is read as a symmetric matrix",
     kinks="undefined (nan) where the eigenvector's eigenvalue is repeated",
-    samples=_sym_samples("eigh_vectors"))
+    samples=_sym_samples("eigh_vectors"), real_only=True)
 
 
 def _real_matrix(a, name: str):

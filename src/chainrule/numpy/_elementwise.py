@@ -13,7 +13,9 @@ import operator
 import numpy as np
 
 from ..core import Sample, Tracer
+from ..core.reverse import is_complex
 from ._base import (
+    PRIMS,
     SCALARS,
     binary,
     broadcast_like,
@@ -301,12 +303,32 @@ arccosh = unary("arccosh", np.arccosh, lambda ans, x: 1 / sqrt(x * x - 1), fast=
 arctanh = unary("arctanh", np.arctanh, lambda ans, x: 1 / (1 - x * x), fast=math.atanh,
                 rule="inverse hyperbolic rule", statement="(artanh u)' = u' / (1 - u^2)",
                 domain="-1 < x < 1", samples=_samples_unary("arctanh", -0.9, 0.9), save_ans=False)
-absolute = unary("absolute", np.absolute, lambda ans, x: sign(x), fast=abs,
-                 rule="absolute value rule", statement="|u|' = sign(u) u'",
-                 kinks="x = 0 (derivative taken as 0)",
-                 samples=lambda: [Sample((-0.7,)),
-                                  Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),))],
-                                  save_ans=False)
+def _unit(ans, z):
+    """``conj(z) / |z|`` for complex ``z``, 0 where ``z = 0`` (the kink, as abs'(0) = 0)."""
+    zero = equal(ans, 0)
+    scale = where(zero, 1.0, ans) if isinstance(zero, Tracer) or np.any(zero) else ans
+    return PRIMS["conjugate"](z) / scale
+
+
+def _abs_jvp(t, ans, x):
+    if is_complex(x):  # d|z| = Re(conj(z) dz) / |z|
+        return PRIMS["real"](_unit(ans, x) * t)
+    return t * sign(x)
+
+
+def _abs_vjp(g, ans, x):
+    if is_complex(x):  # the gradient of |z| is conj(z) / |z| (see _complex.py)
+        return g * _unit(ans, x)
+    return g * sign(x)
+
+
+absolute = defprim(
+    "absolute", fast_unary(np.absolute, abs), jvp=(_abs_jvp,), vjp=(_abs_vjp,),
+    partials=(lambda ans, x: sign(x),), elementwise=True,
+    rule="absolute value rule", statement="|u|' = sign(u) u'",
+    kinks="x = 0 (derivative taken as 0)",
+    samples=lambda: [Sample((-0.7,)),
+                     Sample((np.array([[-1.5, 0.7, 1.2], [2.0, -0.4, 0.9]]),))])
 
 
 def _sigmoid(x):

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Sample
-from ._base import PerArg, defprim, dtype, ndim, sample_args, shape, unbroadcast
+from ..core.reverse import is_complex
+from ._base import PRIMS, PerArg, defprim, dtype, ndim, sample_args, shape, unbroadcast
 from ._reductions import sum
 from ._shape import reshape, transpose
 
@@ -175,11 +176,15 @@ det = defprim(
     rule="Jacobi's formula", statement="(det A)' = det A tr(A^-1 A')",
     domain="A invertible (for these rules)", samples=_square_samples("det", True))
 
+def _real_part(v):
+    return PRIMS["real"](v) if is_complex(v) else v
+
+
 logabsdet = defprim(
     "logabsdet", lambda a: np.linalg.slogdet(a)[1],
-    jvp=(lambda t, ans, a: sum(mT(inv(a)) * t, axis=_last2(a), keepdims=False),),
-    vjp=(lambda g, ans, a: _mat(g) * mT(inv(a)),),
-    rule="Jacobi's formula", statement="(log|det A|)' = tr(A^-1 A')",
+    jvp=(lambda t, ans, a: _real_part(sum(mT(inv(a)) * t, axis=_last2(a), keepdims=False)),),
+    vjp=(lambda g, ans, a: _mat(g) * mT(inv(a)),),  # Re(log det A): holomorphic inside
+    rule="Jacobi's formula", statement="(log|det A|)' = Re tr(A^-1 A')",
     domain="A invertible", samples=_square_samples("logabsdet", True), save_ans=False)
 
 
@@ -245,4 +250,4 @@ cholesky = defprim(
     "cholesky", np.linalg.cholesky, jvp=(_cholesky_jvp,), vjp=(_cholesky_vjp,),
     rule="Cholesky rule", statement="L' = L Phi(L^-1 A' L^-T), Phi = lower half",
     domain="A symmetric positive definite (the lower triangle is read)",
-    samples=_spd_samples("cholesky"), save_args=False)
+    samples=_spd_samples("cholesky"), save_args=False, real_only=True)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..core import Tracer, bind, primal_value
 from . import _arrays as A
+from . import _complex as C
 from . import _elementwise as E
 from . import _shape as S
 from ._base import dtype, shape
@@ -110,6 +111,11 @@ def _float(self):
         "float() of a traced value would silently drop its derivative. Use chainrule.numpy "
         "functions (import chainrule.numpy as cnp) instead of math.*, or "
         "chainrule.stop_gradient(x) if the derivative should really be ignored.")
+
+
+def _int(self):
+    """``int(x)`` truncates the value: piecewise constant, so no derivative is lost."""
+    return int(primal_value(self))
 
 
 def _getitem(self, idx):
@@ -247,7 +253,9 @@ METHODS = {
     "__hash__": None,
     "__getitem__": _getitem, "__setitem__": _setitem, "__iter__": _iter, "__len__": _len,
     "__bool__": lambda self: bool(primal_value(self)),
-    "__float__": _float, "__int__": _float, "__complex__": _float,
+    "__float__": _float, "__complex__": _float, "__int__": _int,
+    "real": property(lambda self: C.real(self)), "imag": property(lambda self: C.imag(self)),
+    "conj": C.conj, "conjugate": C.conj,
     "__format__": lambda self, spec: format(primal_value(self), spec),
     "__array__": _array, "__array_ufunc__": _array_ufunc,
     "__array_function__": _array_function,

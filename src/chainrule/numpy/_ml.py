@@ -12,6 +12,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from . import _reductions as R
 from ._arrays import _axes, asarray, reshape, takes_arraylikes
 from ._base import ndim
+from ._complex import conj, is_complex
 from ._elementwise import exp, greater, multiply, sigmoid, where
 from ._linalg import einsum_p, matmul
 
@@ -181,7 +182,8 @@ def inner(a, b):
 
 @takes_arraylikes(2)
 def vdot(a, b):
-    return dot(reshape(a, (-1,)), reshape(b, (-1,)))
+    """``sum(conj(a) * b)`` over the flattened arrays (``numpy.vdot``)."""
+    return dot(reshape(conj(a) if is_complex(a) else a, (-1,)), reshape(b, (-1,)))
 
 
 @takes_arraylikes(2)

@@ -64,7 +64,7 @@ pinv_p = defprim(
     statement="P' = -P A' P + P P^T A'^T (I - A P) + (I - P A) A'^T P^T P",
     domain="A real of full rank (nan where NumPy's cutoff finds it rank-deficient)",
     samples=lambda: [Sample((a,), {"rcond": 1e-15}) for a in _svd_samples("pinv")()
-                     for a in a.args])
+                     for a in a.args], real_only=True)
 
 
 _UNSET = object()
@@ -168,12 +168,12 @@ def _qr_samples():
 qr_q = defprim(
     "qr_q", lambda a: _qr(a, 0), jvp=(_qr_q_jvp,), vjp=(_qr_q_vjp,),
     rule="QR rule", statement="Q' = A' R^-1 - Q (X - W), X = Q^T A' R^-1",
-    domain="A real, m >= n, full column rank", samples=_qr_samples)
+    domain="A real, m >= n, full column rank", samples=_qr_samples, real_only=True)
 
 qr_r = defprim(
     "qr_r", lambda a: _qr(a, 1), jvp=(_qr_r_jvp,), vjp=(_qr_r_vjp,),
     rule="QR rule", statement="R' = (X - W) R, W = tril(X,-1) - tril(X,-1)^T",
-    domain="A real, m >= n, full column rank", samples=_qr_samples)
+    domain="A real, m >= n, full column rank", samples=_qr_samples, real_only=True)
 
 
 class QRResult(NamedTuple):

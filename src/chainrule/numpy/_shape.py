@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..core import Sample, primal_value
-from ._base import PerArg, broadcast_like, defprim, sample_args, unbroadcast
+from ._base import PRIMS, PerArg, broadcast_like, defprim, sample_args, unbroadcast
 from ._base import dtype as dtype_of
 from ._base import shape as shape_of
 
@@ -196,10 +196,22 @@ concatenate = defprim(
                      Sample(sample_args("concat1", (2, 1), (2, 2)).args, {"axis": 1})],
                      save_args=False, save_ans=False)
 
+def _cast_to(v, dt: np.dtype):
+    """``v`` in ``dt``; a complex value cast to a real dtype keeps its real part (the
+    transpose of the embedding of the reals), without NumPy's ComplexWarning."""
+    if dt.kind != "c" and dtype_of(v).kind == "c":
+        v = PRIMS["real"](v)
+    return v if dtype_of(v) == dt else astype(v, dtype=dt)
+
+
+def _astype(x: np.ndarray, dt: np.dtype) -> np.ndarray:
+    return (x.real if dt.kind != "c" and x.dtype.kind == "c" else x).astype(dt)
+
+
 astype = defprim(
-    "astype", lambda x, *, dtype: np.asarray(x).astype(dtype),
-    jvp=(lambda t, ans, x, *, dtype: astype(t, dtype=dtype),),
-    vjp=(lambda g, ans, x, *, dtype: astype(g, dtype=dtype_of(x)),),
+    "astype", lambda x, *, dtype: _astype(np.asarray(x), np.dtype(dtype)),
+    jvp=(lambda t, ans, x, *, dtype: _cast_to(t, np.dtype(dtype)),),
+    vjp=(lambda g, ans, x, *, dtype: _cast_to(g, dtype_of(x)),),
     rule="linearity", statement="changing precision commutes with differentiation",
     linear=True,
     samples=lambda: [Sample(sample_args("astype", (3,)).args, {"dtype": np.float64})],

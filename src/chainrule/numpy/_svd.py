@@ -126,22 +126,24 @@ _SVALS = dict(rule="singular value perturbation rule", statement="s_i' = u_i^T A
               samples=_svd_samples("svd_s"), save_ans=False)
 
 svd_s = defprim("svd_s", lambda a: _svd(a, full_matrices=False)[1],
-                jvp=(_s_jvp,), vjp=(_s_vjp,), **_SVALS)
+                jvp=(_s_jvp,), vjp=(_s_vjp,), **_SVALS, real_only=True)
 
 svdvals = defprim("svdvals", lambda a: _svd(a, compute_uv=False),
-                  jvp=(_s_jvp,), vjp=(_s_vjp,), **_SVALS)
+                  jvp=(_s_jvp,), vjp=(_s_vjp,), **_SVALS, real_only=True)
 
 svd_u = defprim(
     "svd_u", lambda a: _svd(a, full_matrices=False)[0], jvp=(_u_jvp,), vjp=(_u_vjp,),
     rule="singular vector perturbation rule",
     statement="U' = U (F o (P S + S P^T)) + (I - U U^T) A' V S^-1, P = U^T A' V",
-    domain="A real with distinct nonzero singular values", samples=_svd_samples("svd_u"))
+    domain="A real with distinct nonzero singular values", samples=_svd_samples("svd_u"),
+    real_only=True)
 
 svd_vh = defprim(
     "svd_vh", lambda a: _svd(a, full_matrices=False)[2], jvp=(_vh_jvp,), vjp=(_vh_vjp,),
     rule="singular vector perturbation rule",
     statement="V' = V (F o (S P + P^T S)) + (I - V V^T) A'^T U S^-1, P = U^T A' V",
-    domain="A real with distinct nonzero singular values", samples=_svd_samples("svd_vh"))
+    domain="A real with distinct nonzero singular values", samples=_svd_samples("svd_vh"),
+    real_only=True)
 
 
 def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):

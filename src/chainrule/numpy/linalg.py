@@ -7,6 +7,7 @@ import numpy as np
 from ..core import Tracer, primal_value
 from . import _arrays as A
 from ._base import ndim
+from ._complex import abs2
 from ._decomp import EighResult, eigh, eigvalsh
 from ._elementwise import absolute, equal, power, where
 from ._linalg import cholesky, det, inv, logabsdet, solve
@@ -27,7 +28,7 @@ def slogdet(a):
 
 def _vector_norm(x, ord, axis, keepdims):
     if ord is None or ord == 2:
-        return A.sqrt_kinked(A.sum(x * x, axis=axis, keepdims=keepdims))
+        return A.sqrt_kinked(A.sum(abs2(x), axis=axis, keepdims=keepdims))
     if ord == np.inf:
         return A.max(absolute(x), axis=axis, keepdims=keepdims)
     if ord == -np.inf:
@@ -52,7 +53,7 @@ def _root(total, e):
 def _matrix_norm(x, ord, axis, keepdims):
     r, c = axis
     if ord in (None, "fro"):
-        return A.sqrt_kinked(A.sum(x * x, axis=axis, keepdims=keepdims))
+        return A.sqrt_kinked(A.sum(abs2(x), axis=axis, keepdims=keepdims))
     if ord in (1, -1, np.inf, -np.inf):
         sum_axis, pick_axis = (r, c) if ord in (1, -1) else (c, r)
         sums = A.sum(absolute(x), axis=sum_axis, keepdims=True)

@@ -67,4 +67,4 @@ ive_p = binary(
     rule="Bessel rule", statement="ive'(v, u) = ((ive(v-1, u) + ive(v+1, u)) / 2 - sign(u) "
     "ive(v, u)) u'", kinks="x = 0 (sign(0) = 0 is used)",
     samples=lambda: [Sample((1, 0.8)),
-                     Sample((np.array([0, 1, 2]), np.array([-1.3, 0.6, 2.2])))])
+                     Sample((np.array([0, 1, 2]), np.array([-1.3, 0.6, 2.2])))], real_only=True)

@@ -44,7 +44,7 @@ polygamma_p = binary(
 digamma = unary("digamma", keep_float(sc.digamma), lambda ans, x: polygamma_p(1, x),
                 rule="digamma rule", statement="psi'(u) = psi^(1)(u) u' (trigamma)",
                 domain="x not 0, -1, -2, ...", samples=unary_samples("digamma", 0.5, 3.0),
-                save_ans=False)
+                save_ans=False, real_only=True)
 gammaln = unary("gammaln", keep_float(sc.gammaln), lambda ans, x: digamma(x),
                 rule="log-gamma rule", statement="(ln|Gamma(u)|)' = psi(u) u'",
                 domain="x not 0, -1, -2, ...",
@@ -55,7 +55,8 @@ gamma = unary("gamma", keep_float(sc.gamma), lambda ans, x: ans * digamma(x),
               rule="gamma rule", statement="Gamma'(u) = Gamma(u) psi(u) u'",
               domain="x not 0, -1, -2, ...",
               samples=lambda: [sample_args("gamma", (), lo=0.5, hi=3.0),
-                               Sample((np.array([[0.7, 2.5, 4.0], [-0.5, -1.5, 3.2]]),))])
+                               Sample((np.array([[0.7, 2.5, 4.0], [-0.5, -1.5, 3.2]]),))],
+              real_only=True)
 
 beta = binary(
     "beta", keep_float(sc.beta),

@@ -139,7 +139,7 @@ cholesky_p = defprim(
     "scipy_cholesky", keep_float(sl.cholesky), jvp=(_chol_jvp,), vjp=(_chol_vjp,),
     rule="Cholesky rule", statement="L' = L Phi(L^-1 A' L^-T), Phi = lower half (U = L^T)",
     domain="A symmetric positive definite (one triangle is read)",
-    samples=_spd_samples(77), save_args=False)
+    samples=_spd_samples(77), save_args=False, real_only=True)
 
 # ---------------------------------------------------------------------------------------
 # cho_solve: A x = b with A = U^T U (or L L^T), U the read triangle of c.
@@ -181,4 +181,5 @@ cho_solve_p = defprim(
     jvp=(_cho_jvp_c, lambda t, ans, c, b, **p: cho_solve_p(c, t, **p)),
     vjp=(_cho_vjp_c, lambda g, ans, c, b, **p: cho_solve_p(c, g, **p)),
     rule="inverse rule", statement="A = U^T U, A x = b:  x' = A^-1 (b' - A' x)",
-    domain="the read triangle of c has a nonzero diagonal", samples=_cho_samples)
+    domain="the read triangle of c has a nonzero diagonal", samples=_cho_samples,
+    real_only=True)
