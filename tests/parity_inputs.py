@@ -52,8 +52,10 @@ _NUMPY = {
         "angle", "real", "imag", "conj", "conjugate", "real_if_close", "fliplr", "flipud",
         "ravel", "transpose", "atleast_1d", "atleast_2d", "atleast_3d", "rot90")},
     "nan_to_num": lambda d: ((np.where(d.u((3, 4)) > 0.7, np.nan, d.u((3, 4))),), {}),
-    "sort": lambda d: ((d.u((3, 5)),), {"axis": d.pick(0, 1, -1)}),
-    "partition": lambda d: ((d.u((3, 5)), 2), {}),
+    # autograd differentiates sort and partition of 1-D arrays only, diagonal only over
+    # the last two axes and without offset.
+    "sort": lambda d: ((d.u((7,)),), {}),
+    "partition": lambda d: ((d.u((7,)), d.pick(0, 2, 6)), {}),
     "array_split": lambda d: ((d.u((3, 5)), 2), {"axis": 1}),
     "split": lambda d: ((d.u((4, 6)), 2), {"axis": d.pick(0, 1)}),
     "hsplit": lambda d: ((d.u((3, 4)), 2), {}),
@@ -64,7 +66,7 @@ _NUMPY = {
     "clip": lambda d: ((d.u((3, 4)), 0.35, 0.65), {}),
     "cross": lambda d: ((d.u((2, 3)), d.u((2, 3))), {}),
     "diag": lambda d: ((d.u(d.pick((4,), (4, 4))),), {"k": d.pick(0, 1, -1)}),
-    "diagonal": lambda d: ((d.u((3, 4)),), {"offset": d.pick(0, 1)}),
+    "diagonal": lambda d: ((d.u(d.pick((3, 3), (2, 4, 4))),), {"axis1": -1, "axis2": -2}),
     "trace": lambda d: ((d.u((4, 4)),), {}),
     "diff": lambda d: ((d.u((3, 5)),), {"axis": d.pick(0, 1), "n": d.pick(1, 2)}),
     "dot": lambda d: ((d.u((3, 4)), d.u(d.pick((4,), (4, 2)))), {}),
