@@ -35,7 +35,7 @@ from numpy import (  # noqa: F401 (re-exported constructors and constants)
 
 from ..core import primal_value as _primal
 from ..core.primitive import set_sequence_converter as _set_sequence_converter
-from . import _arrays, _methods, linalg
+from . import _arrays, _methods, fft, linalg
 from ._arrays import (
     amax,
     amin,
@@ -268,7 +268,8 @@ __all__ += [
     "convolve",
 ]
 __all__ += [
-    "angle", "complex64", "complex128", "conj", "conjugate", "imag", "int8", "int16", "int_",
+    "angle", "complex64", "complex128", "conj", "conjugate", "fft", "imag", "int8", "int16",
+    "int_",
     "intp", "iscomplex", "iscomplexobj", "isreal", "isrealobj", "real", "real_if_close",
     "uint8", "uint16", "uint32", "uint64",
 ]
