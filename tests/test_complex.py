@@ -262,3 +262,14 @@ def test_integer_casts_read_traced_values():
     assert cr.value_and_grad(f)(1.5) == (16.0, 10.0)
     assert np.zeros(2, cnp.int32).dtype == np.int32
     assert cnp.int64(np.float64(3.9)) == 3
+
+
+def test_numeric_gradcheck_takes_complex_functions():
+    from chainrule.numeric import gradcheck
+    z = np.array([1 + 2j, 0.3 - 1j])
+    assert gradcheck(lambda w: cnp.sin(w) * cnp.conj(w), (z,)).ok
+    assert gradcheck(lambda x: cnp.fft.fft(x), (np.array([0.5, -1.0, 2.0]),)).ok
+    from chainrule.core import Primitive
+    wrong = Primitive("wrong_conj", np.conjugate, jvp=(lambda t, ans, x: t,),
+                      vjp=(lambda g, ans, x: g,))
+    assert not gradcheck(wrong.bind, (z,), raise_on_failure=False).ok

@@ -54,7 +54,7 @@ def _linear(prim_name: str):
 
 def _samples(name: str):
     def make():
-        return [sample_args(name, (6,), n=6, axis=0, norm=None),
+        return [sample_args(name, (6,), n=5, axis=0, norm=None),
                 sample_args(name + "pad", (2, 5), n=8, axis=1, norm="ortho"),
                 sample_args(name + "crop", (7, 2), n=4, axis=0, norm="forward")]
     return make

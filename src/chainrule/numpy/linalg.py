@@ -9,6 +9,7 @@ from . import _arrays as A
 from ._base import ndim
 from ._complex import abs2
 from ._decomp import EighResult, eigh, eigvalsh
+from ._eig import EigResult, eig, eigvals
 from ._elementwise import absolute, equal, power, where
 from ._linalg import cholesky, det, inv, logabsdet, solve
 from ._qr import pinv, qr
@@ -17,6 +18,7 @@ from ._svd import SVDResult, matrix_power, svd, svd_norm
 __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
 __all__ += ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "matrix_power", "pinv",
             "qr"]
+__all__ += ["eig", "eigvals", "EigResult"]
 
 
 def slogdet(a):
