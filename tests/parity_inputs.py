@@ -100,6 +100,13 @@ _NUMPY = {
     "select": lambda d: (([d.u((4,)) > 0.5, d.u((4,)) > 0.3], [d.u((4,)), d.u((4,))]), {}),
 }
 
+def _real_spectrum(d, n=3):
+    """A nonsymmetric matrix with distinct real eigenvalues (autograd's eig rule is wrong
+    for complex ones: see the parity test's AUTOGRAD_WRONG)."""
+    s = np.eye(n) + 0.3 * d.rng.standard_normal((n, n))
+    return s @ np.diag([1.0, 2.5, 4.0][:n] + d.u((n,), 0.0, 0.3)) @ np.linalg.inv(s)
+
+
 _LINALG = {
     "cholesky": lambda d: ((d.spd(),), {}),
     "det": lambda d: ((d.square(),), {}),
@@ -107,7 +114,7 @@ _LINALG = {
     "inv": lambda d: ((d.square(),), {}),
     "pinv": lambda d: ((d.u((4, 3)),), {}),
     "eigh": lambda d: ((d.spd(),), {}),
-    "eig": lambda d: ((d.spd(),), {}),
+    "eig": lambda d: ((d.pick(d.spd(), _real_spectrum(d)),), {}),
     "solve": lambda d: ((d.square(), d.u(d.pick((3,), (3, 2)))), {}),
     "svd": lambda d: ((d.u((4, 3)),), {"full_matrices": False}),
     "norm": lambda d: d.pick(((d.u((5,)),), {"ord": d.pick(None, 2, 3)}),
@@ -131,6 +138,23 @@ _SCIPY_LINALG = {
     "solve_sylvester": lambda d: ((d.spd(), d.spd(), d.u((3, 3))), {}),
     "solve_banded": lambda d: (((1, 1), d.u((3, 4), 1.0, 2.0) + [[0], [3], [0]],
                                 d.u((4,))), {}),
+}
+
+def _real_or_complex(d, shape):
+    x = d.u(shape, -1.0, 1.0)
+    return d.pick(x, x + 1j * d.u(shape, -1.0, 1.0))
+
+
+_FFT = {
+    **{n: lambda d: ((_real_or_complex(d, (3, 4)),), d.pick({}, {"axis": 0}, {"n": 6}))
+       for n in ("fft", "ifft", "irfft")},
+    "rfft": lambda d: ((d.u((3, 4), -1.0, 1.0),), d.pick({}, {"axis": 0}, {"n": 4})),
+    **{n: lambda d: ((_real_or_complex(d, (2, 3, 4)),), d.pick({}, {"axes": (0, 2)}))
+       for n in ("fft2", "ifft2", "fftn", "ifftn", "irfft2", "irfftn")},
+    **{n: lambda d: ((d.u((2, 3, 4), -1.0, 1.0),), d.pick({}, {"axes": (0, 2)}))
+       for n in ("rfft2", "rfftn")},
+    **{n: lambda d: ((_real_or_complex(d, (3, 5)),), d.pick({}, {"axes": 1}))
+       for n in ("fftshift", "ifftshift")},
 }
 
 _SIGNAL = {
@@ -173,8 +197,9 @@ def inputs(key, rng, fn):
     d = _Draw(rng)
     if label.startswith("stats."):
         return _STATS[f"{label[6:]}:{name}"](d)
-    table = {"numpy": _NUMPY, "linalg": _LINALG, "special": _SPECIAL, "signal": _SIGNAL,
-             "scipy.linalg": _SCIPY_LINALG, "integrate": _INTEGRATE}.get(label, {})
+    table = {"numpy": _NUMPY, "linalg": _LINALG, "fft": _FFT, "special": _SPECIAL,
+             "signal": _SIGNAL, "scipy.linalg": _SCIPY_LINALG,
+             "integrate": _INTEGRATE}.get(label, {})
     if name in table:
         return table[name](d)
     fn = getattr(fn, "fun", fn)  # the function autograd wraps

@@ -61,10 +61,6 @@ _ALIAS = "NumPy 2 alias, not exported by chainrule.numpy yet"
 MISSING = {
     **{f"numpy:{n}": _ALIAS for n in ("acos", "acosh", "asin", "asinh", "atan", "atan2",
                                      "atanh", "pow", "permute_dims")},
-    "linalg:eig": _NOT_YET + " (general eigendecomposition, complex results)",
-    **{f"fft:{n}": _NOT_YET + " (chainrule.numpy.fft)" for n in (
-        "fft", "fft2", "fftn", "fftshift", "ifft", "ifft2", "ifftn", "ifftshift", "irfft",
-        "irfft2", "irfftn", "rfft", "rfft2", "rfftn")},
     "special:gammasgn": _NOT_YET + " (piecewise constant: no derivative)",
     "special:iv": _NOT_YET + " (ive is there)",
     "special:rgamma": _NOT_YET,
@@ -90,6 +86,10 @@ AUTOGRAD_WRONG = {
                     {}, 1),
     "numpy:diagonal": ("gives a (3, 4) matrix a (3, 3) gradient",
                        (np.arange(12.0).reshape(3, 4) / 7,), {"axis1": -1, "axis2": -2}, 0),
+    "fft:rfft": ("gives a wrong gradient when n pads the input",
+                 (np.linspace(-1.0, 1.0, 8).reshape(2, 4) ** 3,), {"n": 6}, 0),
+    "linalg:eig": ("gives a wrong gradient for a real matrix with complex eigenvalues",
+                   (np.array([[1.0, -2.0, 0.3], [1.5, 0.5, 0.2], [0.1, 0.4, 3.0]]),), {}, 0),
     "numpy:broadcast_to": ("raises AssertionError when leading axes are added",
                            (np.array([0.3, 0.5, 0.2]), (2, 3)), {}, 0),
     "numpy:gradient": ("raises ValueError for 2-D input",
@@ -197,7 +197,7 @@ def _value(leaf):
 def _differentiable(arg) -> bool:
     if isinstance(arg, (list, tuple)):
         return bool(arg) and all(_differentiable(a) for a in arg)
-    return isinstance(arg, np.ndarray) and arg.dtype.kind == "f"
+    return isinstance(arg, np.ndarray) and arg.dtype.kind in "fc"
 
 
 def _close(a, b, rtol, atol, what):

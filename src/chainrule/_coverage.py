@@ -65,6 +65,12 @@ _M = np.array([[4.0, 1.0, 0.5, 0.2], [1.0, 3.0, 0.4, 0.1],
                [0.5, 0.4, 2.0, 0.3], [0.2, 0.1, 0.3, 1.5]])
 _C = _V + 1j * _V[::-1]
 _POOL = (_V, _M, 1, _U, _C)
+for _a in (_V, _U, _M, _C):
+    _a.setflags(write=False)  # probes get copies (see _fresh); these stay as written
+
+
+def _decay(y: Any, t: Any) -> Any:
+    return -0.5 * y + 0.1 * t
 
 
 def _at_set(at: Callable, a: Any, v: Any) -> Any:
@@ -84,6 +90,8 @@ CALLS: dict[str, tuple[tuple, Callable | None]] = {
     "chainrule.numpy.dsplit": ((_M.reshape(2, 2, 4), 2), None),
     "chainrule.numpy.where": ((_V > 0.25, _V, _U), None),
     "chainrule.numpy.pad": ((_V, 1), None),
+    "chainrule.scipy.integrate.odeint": ((_V[:2], np.linspace(0.0, 1.0, 3)),
+                                         lambda f, y0, t: f(_decay, y0, t)),
     "chainrule.scipy.linalg.cho_solve": ((np.linalg.cholesky(_M), _V),
                                          lambda f, c, b: f((c, True), b)),
 }
@@ -140,6 +148,8 @@ def _gradient_in(fn: Callable, args: tuple, i: int, call: Callable | None) -> st
     """'yes' (nonzero finite gradient in ``args[i]``), 'no', or 'refused'."""
     from ._api import vjp
 
+    args = _fresh(args)
+
     def g(x):
         full = args[:i] + (x,) + args[i + 1:]
         return call(fn, *full) if call else fn(*full)
@@ -158,7 +168,13 @@ def _gradient_in(fn: Callable, args: tuple, i: int, call: Callable | None) -> st
     return "yes" if np.all(np.isfinite(ct)) and np.any(ct != 0) else "no"
 
 
+def _fresh(args: tuple) -> tuple:
+    """Copies of the array arguments: a probe may write into one (``np.ceil(x, out)``)."""
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
 def _runs(fn: Callable, args: tuple, call: Callable | None) -> bool:
+    args = _fresh(args)
     try:
         return _finite_output(call(fn, *args) if call else fn(*args))
     except Exception:  # noqa: BLE001 (a candidate the function does not take)
@@ -170,15 +186,29 @@ def _candidates(fn: Any, name: str) -> list[tuple[tuple, Callable | None]]:
     if name in CALLS:
         return [CALLS[name]]
     if isinstance(fn, Primitive):
-        return [(tuple(np.asarray(a) if isinstance(a, float) else a for a in s.args), None)
-                for s in (fn.samples() if fn.samples else [])]
+        samples = fn.samples() if fn.samples else []
+        own = [(tuple(np.asarray(a) if isinstance(a, float) else a for a in s.args),
+                _with_params(s.params)) for s in samples]
+        return own + (_pool_combos(len(samples[0].args)) if samples else _any_arity())
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return [((_V,), None)]
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     n = sum(1 for p in params if p.kind in kinds and p.default is inspect.Parameter.empty)
-    n += any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params) and n == 0
+    return _pool_combos(n) if n else _any_arity()
+
+
+def _any_arity() -> list[tuple[tuple, None]]:
+    """For a function whose signature gives no required argument: one, then two."""
+    return _pool_combos(1) + _pool_combos(2)
+
+
+def _with_params(params: dict) -> Callable | None:
+    return (lambda f, *args: f(*args, **params)) if params else None
+
+
+def _pool_combos(n: int) -> list[tuple[tuple, None]]:
     combos = list(itertools.product(_POOL, repeat=min(n, 3)))
     combos.sort(key=_is_complex)  # real inputs first: complex ones only where they fail
     return [(args, None) for args in combos]
