@@ -9,7 +9,7 @@ function on small float arrays, integers and (where real inputs give no derivati
 complex arrays chosen from its signature, or on the inputs given in :data:`CALLS`. A
 function *has a derivative* when some input gets a nonzero, finite gradient; it is *held
 fixed* in an argument that refuses differentiation with ``NotImplementedError`` (orders,
-shape parameters). Nothing here keeps a list of functions,
+shape parameters, counts). Nothing here keeps a list of functions,
 so the table cannot go stale: ``tests/test_coverage_table.py`` compares it with README.md.
 
 Regenerate the README's region with::
@@ -311,8 +311,8 @@ def table(found: dict[str, dict[str, Probe]] | None = None) -> str:
     every = [p for probes in found.values() for p in probes.values()]
     if any(p.held_fixed for p in every):
         lines += ["", textwrap.fill(
-            "\\* held fixed in some arguments (orders, shape parameters): differentiating "
-            "with respect to them raises `NotImplementedError`.", width=100)]
+            "\\* held fixed in some arguments (orders, shape parameters, counts): "
+            "differentiating with respect to them raises `NotImplementedError`.", width=100)]
     if any(p.complex_only for p in every):
         lines += ["", "† a derivative for complex inputs only (constant or piecewise constant "
                   "on reals)."]
