@@ -9,8 +9,8 @@ function on small float arrays, integers and (where real inputs give no derivati
 complex arrays chosen from its signature, or on the inputs given in :data:`CALLS`. A
 function *has a derivative* when some input gets a nonzero, finite gradient; it is *held
 fixed* in an argument that refuses differentiation with ``NotImplementedError`` (orders,
-shape parameters, counts). Nothing here keeps a list of functions,
-so the table cannot go stale: ``tests/test_coverage_table.py`` compares it with README.md.
+shape parameters, counts). Nothing here keeps a list of functions, so the table cannot go
+stale: ``tests/test_coverage_table.py`` compares it with README.md.
 
 Regenerate the README's region with::
 
@@ -38,8 +38,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NAMESPACES", "CALLS", "Probe", "probe", "namespace_functions", "table",
-           "write_readme", "START", "END"]
+__all__ = ["NAMESPACES", "CALLS", "Probe", "probe", "namespace_functions", "survey", "table",
+           "unprobed", "replace_region", "write_readme", "main", "START", "END"]
 
 START = "<!-- coverage:start -->"
 END = "<!-- coverage:end -->"
@@ -59,14 +59,17 @@ NAMESPACES = (
 # A simplex point with distinct entries (also valid probabilities), a point above 1, a
 # symmetric positive definite matrix with distinct eigenvalues, an integer and a complex
 # vector: inputs most functions take.
-_V = np.array([0.1, 0.2, 0.3, 0.4])
-_U = _V + 1.0
-_M = np.array([[4.0, 1.0, 0.5, 0.2], [1.0, 3.0, 0.4, 0.1],
-               [0.5, 0.4, 2.0, 0.3], [0.2, 0.1, 0.3, 1.5]])
-_C = _V + 1j * _V[::-1]
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)  # probes get copies (see _fresh); these stay as written
+    return a
+
+
+_V = _frozen(np.array([0.1, 0.2, 0.3, 0.4]))
+_U = _frozen(_V + 1.0)
+_M = _frozen(np.array([[4.0, 1.0, 0.5, 0.2], [1.0, 3.0, 0.4, 0.1],
+                       [0.5, 0.4, 2.0, 0.3], [0.2, 0.1, 0.3, 1.5]]))
+_C = _frozen(_V + 1j * _V[::-1])
 _POOL = (_V, _M, 1, _U, _C)
-for _a in (_V, _U, _M, _C):
-    _a.setflags(write=False)  # probes get copies (see _fresh); these stay as written
 
 
 def _decay(y: Any, t: Any) -> Any:
@@ -303,11 +306,11 @@ def table(found: dict[str, dict[str, Probe]] | None = None) -> str:
                 for n, p in probes.items() if p.differentiable]
         lines += ["", f"**`{ns}`**", "", _wrap("With derivatives", diff)]
         without = [n for n, p in probes.items() if p.probed and not p.differentiable]
-        unprobed = [n for n, p in probes.items() if not p.probed]
+        blind = [n for n, p in probes.items() if not p.probed]
         if without:
             lines += ["", _wrap("No derivative", without)]
-        if unprobed:
-            lines += ["", _wrap("Not probed (add to chainrule._coverage.CALLS)", unprobed)]
+        if blind:
+            lines += ["", _wrap("Not probed (add to chainrule._coverage.CALLS)", blind)]
     every = [p for probes in found.values() for p in probes.values()]
     if any(p.held_fixed for p in every):
         lines += ["", textwrap.fill(
