@@ -8,6 +8,7 @@ import scipy.linalg as sl
 import chainrule as cr
 import chainrule.numpy as cnp
 import chainrule.scipy.linalg as csl
+from chainrule.scipy.linalg._banded import solve_banded
 from chainrule.testing import check_grads
 
 RNG = np.random.default_rng(1234)
@@ -143,3 +144,30 @@ def test_cholesky_agrees_with_autograd_on_symmetric_functions():
     ours = cr.grad(lambda x: (csl.cholesky((x + x.T) / 2, lower=True) * M).sum())(SPD)
     theirs = ag.grad(lambda x: anp.sum(anp.linalg.cholesky((x + x.T) / 2) * M))(SPD)
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("l_and_u, b", [((1, 2), B[:, 0]), ((0, 1), B), ((2, 0), B)])
+def test_solve_banded(l_and_u, b):
+    ab = RNG.uniform(-1, 1, size=(sum(l_and_u) + 1, 3))
+    ab[l_and_u[1]] += 3.0  # a dominant diagonal
+    np.testing.assert_array_equal(solve_banded(l_and_u, ab, b),
+                                  sl.solve_banded(l_and_u, ab, b))
+    check_grads(lambda ab, b: solve_banded(l_and_u, ab, b), (ab, b), order=2)
+
+
+def test_solve_banded_agrees_with_autograd():
+    ag = pytest.importorskip("autograd")
+    asl = pytest.importorskip("autograd.scipy.linalg")
+    anp = pytest.importorskip("autograd.numpy")
+    ab = RNG.uniform(-1, 1, size=(4, 3))
+    ab[2] += 3.0
+    w = RNG.uniform(-1, 1, size=3)
+    ours = cr.grad(lambda ab, b: (solve_banded((1, 2), ab, b) * w).sum(),
+                   argnums=(0, 1))(ab, B[:, 0])
+    theirs = ag.grad(lambda ab, b: anp.sum(asl.solve_banded((1, 2), ab, b) * w),
+                     argnum=(0, 1))(ab, B[:, 0])
+    band = np.ones_like(ab, bool)
+    band[0, :2] = band[1, 0] = band[3, -1] = False  # corners neither reads
+    np.testing.assert_allclose(ours[0][band], theirs[0][band], rtol=1e-10, atol=1e-12)
+    assert np.all(ours[0][~band] == 0)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-10, atol=1e-12)
