@@ -49,6 +49,30 @@ def test_convolve_agrees_with_autograd(mode):
             np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
 
 
+AXES_CASES = [((2, 3, 5, 5), (3, 4, 3, 3), ([2, 3], [2, 3]), ([1], [0])),  # a conv layer
+              ((5, 4), (3, 4), ([0], [0]), ([1], [1])), ((2, 6), (3,), ([1], [0]), ([], []))]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("sa, sb, axes, dot_axes", AXES_CASES)
+def test_convolve_axes_as_autograd(mode, sa, sb, axes, dot_axes):
+    ag = pytest.importorskip("autograd")
+    asig = pytest.importorskip("autograd.scipy.signal")
+    anp = pytest.importorskip("autograd.numpy")
+    a, b = RNG.uniform(-1, 1, size=sa), RNG.uniform(-1, 1, size=sb)
+    kw = dict(axes=axes, dot_axes=dot_axes)
+    ref = asig.convolve(a, b, mode=mode, **kw)
+    np.testing.assert_allclose(convolve(a, b, mode, **kw), ref, rtol=1e-12, atol=1e-12)
+    w = RNG.uniform(-1, 1, size=ref.shape)
+    ours = cr.grad(lambda a, b: (convolve(a, b, mode, **kw) * w).sum(), argnums=(0, 1))(a, b)
+    theirs = ag.grad(lambda a, b: anp.sum(asig.convolve(a, b, mode=mode, **kw) * w),
+                     argnum=(0, 1))(a, b)
+    for x, y in zip(ours, theirs):
+        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
+    if len(sa) == 2:
+        check_grads(lambda a, b: convolve(a, b, mode, **kw), (a, b), order=2)
+
+
 def test_convolve_inputs():
     np.testing.assert_array_equal(convolve([1, 2], [3, 4]), ss.convolve([1, 2], [3, 4]))
     assert convolve(np.ones(3, np.float32), np.ones(2, np.float32)).dtype == np.float32
@@ -58,6 +82,8 @@ def test_convolve_inputs():
         convolve(np.ones(3), np.ones((2, 2)))
     with pytest.raises(ValueError, match="mode"):
         convolve(np.ones(3), np.ones(2), "circular")
+    with pytest.raises(ValueError, match="needs axes"):
+        convolve(np.ones((3, 2)), np.ones((2, 2)), dot_axes=([1], [1]))
 
 
 # ---------------------------------------------------------------------------------------

@@ -26,9 +26,10 @@ import numpy as np
 import scipy.signal as ss
 
 from ..core import Sample
-from ..numpy._arrays import flip
+from ..numpy._arrays import flip, take, transpose
 from ..numpy._base import defprim, sample_args, shape
 from ..numpy._extra import pad
+from ..numpy._ml import einsum
 from .linalg._checks import real_array, traced
 
 __all__ = ["convolve"]
@@ -88,7 +89,54 @@ convolve_p = defprim(
     samples=_samples, linear=False, save_ans=False)
 
 
-def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Any:
+def _windows(a, pos: int, nb: int):
+    """Full-convolution windows along axis ``pos``: axis ``pos`` (length ``na``) becomes
+    two, ``(na + nb - 1, nb)``, with ``w[n, j] = a_padded[n + j]``."""
+    widths = [(0, 0)] * len(shape(a))
+    widths[pos] = (nb - 1, nb - 1)
+    n_out = shape(a)[pos] + nb - 1
+    idx = np.arange(n_out)[:, None] + np.arange(nb)[None, :]
+    return take(pad(a, widths), idx, axis=pos)
+
+
+def _tensor_convolve(a, b, axes, dot_axes, mode: str):
+    """autograd's generalised convolution: over the paired ``axes``, summed over the
+    paired ``dot_axes``, an outer product over the rest. The output's axes are ``a``'s
+    other axes, then ``b``'s, then the convolved ones."""
+    (ca, cb), (da, db) = [[list(x) for x in pair] for pair in (axes, dot_axes)]
+    if len(ca) != len(cb) or len(da) != len(db):
+        raise ValueError("convolve: axes and dot_axes must pair as many axes of in1 as in2")
+    ia = [i for i in range(len(shape(a))) if i not in ca + da]
+    ib = [i for i in range(len(shape(b))) if i not in cb + db]
+    na, nb = [shape(a)[i] for i in ca], [shape(b)[i] for i in cb]
+    if mode == "valid" and not (all(x >= y for x, y in zip(na, nb))
+                                or all(x <= y for x, y in zip(na, nb))):
+        raise ValueError("convolve: for 'valid' mode, one input must be at least as large "
+                         "as the other in every convolved dimension")
+    a = transpose(a, ia + da + ca)
+    b = flip(transpose(b, ib + db + cb), axis=tuple(range(len(ib) + len(db), len(shape(b)))))
+    for i in reversed(range(len(ca))):
+        a = _windows(a, len(ia) + len(da) + i, nb[i])
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    li, lj, ld = ([next(letters) for _ in x] for x in (ia, ib, da))
+    ln, lk = [next(letters) for _ in ca], [next(letters) for _ in ca]
+    spec = ("".join(li + ld + [c for pair in zip(ln, lk) for c in pair]) + ","
+            + "".join(lj + ld + lk) + "->" + "".join(li + lj + ln))
+    full = einsum(spec, a, b)
+    return full[(Ellipsis,) + tuple(_window(x, y, mode) for x, y in zip(na, nb))]
+
+
+def _window(na: int, nb: int, mode: str) -> slice:
+    """The part of the full convolution's axis that ``mode`` keeps (SciPy's centring)."""
+    if mode == "full":
+        return slice(None)
+    if mode == "same":
+        return slice((nb - 1) // 2, (nb - 1) // 2 + na)
+    return slice(min(na, nb) - 1, max(na, nb))
+
+
+def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto", *,
+             axes: Any = None, dot_axes: Any = ((), ())) -> Any:
     """Convolve two n-dimensional arrays, as ``scipy.signal.convolve``.
 
     Args:
@@ -97,6 +145,11 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> An
             the other in every dimension) or ``'same'`` (the size of ``in1``, centred).
         method: ``'auto'``, ``'direct'`` or ``'fft'``, as SciPy's; the derivatives use
             the same method.
+        axes, dot_axes: autograd's generalisation (keyword-only here): convolve over the
+            paired axes ``axes = (axes_of_in1, axes_of_in2)``, sum over the paired
+            ``dot_axes``, and take the outer product over the other axes; the result's
+            axes are in1's others, in2's others, then the convolved ones. Computed with
+            chainrule operations (windows and ``einsum``), not by SciPy.
 
     Differentiable in both inputs, at any order. Complex input raises ``TypeError``;
     integer input is SciPy's (not differentiable).
@@ -113,6 +166,10 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> An
                          f"{method!r}")
     a = real_array(in1, "convolve", "in1")
     b = real_array(in2, "convolve", "in2")
+    if axes is not None or any(len(d) for d in dot_axes):
+        if axes is None:
+            raise ValueError("convolve: dot_axes needs axes, the axes to convolve over")
+        return _tensor_convolve(a, b, axes, dot_axes, mode)
     if not traced(in1, in2) and all(np.asarray(x).dtype.kind in "biu" for x in (in1, in2)):
         return ss.convolve(in1, in2, mode=mode, method=method)  # integers: SciPy's
     if len(shape(a)) != len(shape(b)):
