@@ -31,7 +31,7 @@ CONTINUOUS = {
 }
 DENSITIES = ("logpdf", "pdf")
 CDFS = ("cdf", "logcdf", "sf", "logsf")
-FUNCS = [(d, f) for d in CONTINUOUS for f in DENSITIES + CDFS] + [("norm", "ppf")]
+FUNCS = [(d, f) for d in CONTINUOUS for f in DENSITIES + CDFS] + [("norm", "ppf"), ("norm", "isf")]
 
 
 def _traced(f, *args):
@@ -45,7 +45,7 @@ Q = _u(0.1, 0.9, (2, 3))
 
 def _point(dist, name):
     args = CONTINUOUS[dist][0]
-    return (Q,) + args[1:] if name == "ppf" else args
+    return (Q,) + args[1:] if name in ("ppf", "isf") else args
 
 
 @pytest.mark.parametrize("dist,name", FUNCS, ids=lambda v: str(v))
@@ -65,7 +65,7 @@ def test_values_match_scipy(dist, name):
 def test_derivatives_match_finite_differences(dist, name):
     fn = getattr(getattr(cst, dist), name)
     args = _point(dist, name)
-    argnums = CONTINUOUS[dist][1] if name in DENSITIES + ("ppf",) else CONTINUOUS[dist][2]
+    argnums = CONTINUOUS[dist][1] if name in DENSITIES + ("ppf", "isf") else CONTINUOUS[dist][2]
 
     def f(*diff):
         full = list(args)
@@ -335,3 +335,22 @@ def test_multivariate_normal_singular_cov():
     # within the subspace, the gradient in x is -pinv(cov) (x - mean)
     g = grad(lambda x: cst.multivariate_normal.logpdf(x, MEAN, cov, allow_singular=True))(x[0])
     np.testing.assert_allclose(g, -np.linalg.pinv(cov) @ (x[0] - MEAN), rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["ppf", "isf"])
+def test_norm_quantile_edges(name):
+    ours, theirs = getattr(cst.norm, name), getattr(st.norm, name)
+    q = np.array([-0.1, 0.0, 0.3, 1.0, 1.5, 0.5, np.nan])
+    scale = np.array([1.0, 2.0, 2.0, 2.0, 1.0, -1.0, 1.0])
+    np.testing.assert_allclose(_traced(lambda q, s: ours(q, 0.5, s), q, scale),
+                               theirs(q, 0.5, scale), rtol=1e-12)
+
+
+def test_lists_holding_tracers_are_arrays():
+    g = grad(lambda m: cst.multivariate_normal.logpdf([[1.0, m], [m, 0.0]], [0.0, 0.5],
+                                                      np.eye(2)).sum())(0.2)
+    x = np.array([[1.0, 0.2], [0.2, 0.0]])
+    expected = -(x - [0.0, 0.5])[[0, 1], [1, 0]].sum()
+    np.testing.assert_allclose(g, expected, rtol=1e-12)
+    np.testing.assert_allclose(grad(lambda s: cst.norm.logpdf([1.0, 2.0], 0.0, s).sum())(2.0),
+                               -2 / 2.0 + (1 + 4) / 8.0, rtol=1e-12)

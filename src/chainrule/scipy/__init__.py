@@ -21,3 +21,7 @@ from . import integrate, linalg, signal, special
 
 __all__ = ["special"]
 __all__ += ["linalg", "signal", "integrate"]
+
+from . import stats  # noqa: E402
+
+__all__ += ["stats"]

@@ -38,7 +38,7 @@ def floats(*args: Any) -> tuple:
     out = []
     for a in args:
         if isinstance(a, (list, tuple)) and traced(*a):
-            a = cnp.stack([cnp.asarray(v) for v in a]) if a else np.asarray(a, np.float64)
+            a = cnp.asarray(a)
         if isinstance(a, Tracer):
             out.append(cnp.astype(a, np.float64))
         else:
@@ -47,6 +47,10 @@ def floats(*args: Any) -> tuple:
 
 
 def concrete(x: Any) -> np.ndarray:
+    """The value under every level of tracing, as a NumPy array (lists holding tracers
+    too)."""
+    if isinstance(x, (list, tuple)) and traced(*x):
+        return np.asarray([concrete(v) for v in x])
     while isinstance(x, Tracer):
         x = x.value
     return np.asarray(x)

@@ -1,6 +1,6 @@
 """The normal distribution, ``scipy.stats.norm``'s functions, differentiable.
 
-Differentiable in ``x``, ``loc`` and ``scale`` (and ``q`` of ``ppf``), in both modes, to
+Differentiable in ``x``, ``loc`` and ``scale`` (and ``q`` of ``ppf`` and ``isf``), in both modes, to
 any order. ``logcdf`` and ``logsf`` use SciPy's ``log_ndtr``, accurate far into the
 tails (``norm.logcdf(-40.0)`` is -804.6, and its derivative about 40).
 
@@ -22,7 +22,7 @@ from ... import numpy as cnp
 from ._common import floats, nan_where, standardize, traced
 from ._special import HALF_LOG_2PI, log_ndtr, ndtr, ndtri
 
-__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
+__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"]
 
 
 def logpdf(x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
@@ -81,3 +81,12 @@ def ppf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     q, loc, scale = floats(q, loc, scale)
     _, s, bad = standardize(0.0, loc, scale)
     return nan_where(bad, loc + s * ndtri(q))
+
+
+def isf(q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """The inverse survival function, ``loc - scale * Phi^-1(q)`` (``ppf(1 - q)``)."""
+    if not traced(q, loc, scale):
+        return _st.norm.isf(q, loc, scale)
+    q, loc, scale = floats(q, loc, scale)
+    _, s, bad = standardize(0.0, loc, scale)
+    return nan_where(bad, loc - s * ndtri(q))
