@@ -1,9 +1,8 @@
 """The gamma distribution, ``scipy.stats.gamma``'s functions, differentiable.
 
-``logpdf`` and ``pdf`` are differentiable in ``x``, ``a``, ``loc`` and ``scale``; ``cdf``,
-``logcdf``, ``sf`` and ``logsf`` in ``x``, ``loc`` and ``scale`` (their derivative in the
-shape ``a`` needs that of the incomplete gamma function in its parameter, which is not
-implemented: differentiating with respect to ``a`` raises ``NotImplementedError``).
+All functions are differentiable in ``x``, ``a``, ``loc`` and ``scale``, in both modes. The
+cdfs' derivatives in the shape ``a`` are integrals computed by quadrature (see
+``_igamma``): up to second order in ``a`` (a third raises ``NotImplementedError``).
 Outside the support (x < loc) the density is 0 and its log ``-inf``, as in SciPy.
 
 >>> from chainrule.scipy.stats import gamma
@@ -22,7 +21,7 @@ import numpy as np
 import scipy.stats as _st
 
 from ... import numpy as cnp
-from ..special import gammainc, gammaincc, gammaln, xlogy
+from ..special import gammaln, xlogy
 from ._common import (
     floats,
     log_probability,
@@ -30,14 +29,12 @@ from ._common import (
     nan_where,
     outside,
     positive,
-    refuse_traced,
     standardize,
     traced,
 )
+from ._igamma import igamma, igammac
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"]
-
-_WHY = "the incomplete gamma function's derivative in its parameter is not implemented"
 
 
 def _prepare(x, a, loc, scale):
@@ -57,11 +54,10 @@ def gamma_logpdf(x, a, loc, scale):
     return nan_where(bad, val)
 
 
-def gamma_cdf(name, x, a, loc, scale, lower=True, arg="a"):
-    """The traced cdf (``lower``) or survival function; ``arg`` names ``a`` in errors."""
-    refuse_traced(name, arg, a, _WHY)
+def gamma_cdf(x, a, loc, scale, lower=True):
+    """The traced cdf (``lower``) or survival function."""
     z, a, _, bad, inside = _prepare(x, a, loc, scale)
-    val = gammainc(a, z) if lower else gammaincc(a, z)
+    val = igamma(a, z) if lower else igammac(a, z)
     if not np.all(inside):
         val = cnp.where(inside, val, 0.0 if lower else 1.0)
     return nan_where(bad, val)
@@ -83,30 +79,30 @@ def pdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
 
 
 def cdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    """The regularized lower incomplete gamma function ``P(a, z)``; a is held fixed."""
+    """The regularized lower incomplete gamma function ``P(a, z)``."""
     if not traced(x, a, loc, scale):
         return _st.gamma.cdf(x, a, loc, scale)
-    return gamma_cdf("gamma.cdf", x, a, loc, scale)
+    return gamma_cdf(x, a, loc, scale)
 
 
 def logcdf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """``log cdf``."""
     if not traced(x, a, loc, scale):
         return _st.gamma.logcdf(x, a, loc, scale)
-    return log_probability(gamma_cdf("gamma.logcdf", x, a, loc, scale),
-                           gamma_cdf("gamma.logcdf", x, a, loc, scale, lower=False))
+    return log_probability(gamma_cdf(x, a, loc, scale),
+                           gamma_cdf(x, a, loc, scale, lower=False))
 
 
 def sf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """The survival function ``Q(a, z) = 1 - P(a, z)``."""
     if not traced(x, a, loc, scale):
         return _st.gamma.sf(x, a, loc, scale)
-    return gamma_cdf("gamma.sf", x, a, loc, scale, lower=False)
+    return gamma_cdf(x, a, loc, scale, lower=False)
 
 
 def logsf(x: Any, a: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """``log sf``."""
     if not traced(x, a, loc, scale):
         return _st.gamma.logsf(x, a, loc, scale)
-    return log_probability(gamma_cdf("gamma.logsf", x, a, loc, scale, lower=False),
-                           gamma_cdf("gamma.logsf", x, a, loc, scale))
+    return log_probability(gamma_cdf(x, a, loc, scale, lower=False),
+                           gamma_cdf(x, a, loc, scale))
