@@ -1,9 +1,8 @@
 """The beta distribution, ``scipy.stats.beta``'s functions, differentiable.
 
-``logpdf`` and ``pdf`` are differentiable in ``x``, ``a``, ``b``, ``loc`` and ``scale``;
-``cdf``, ``logcdf``, ``sf`` and ``logsf`` in ``x``, ``loc`` and ``scale`` (their derivatives
-in ``a`` and ``b`` need those of the incomplete beta function in its parameters, which are
-not implemented: differentiating with respect to them raises ``NotImplementedError``).
+All functions are differentiable in ``x``, ``a``, ``b``, ``loc`` and ``scale``, in both
+modes. The cdfs' derivatives in ``a`` and ``b`` are integrals computed by quadrature (see
+``_ibeta``): up to second order in them (a third raises ``NotImplementedError``).
 Outside the support ``[loc, loc + scale]`` the density is 0 and its log ``-inf``.
 
 >>> from chainrule.scipy.stats import beta
@@ -22,7 +21,7 @@ import numpy as np
 import scipy.stats as _st
 
 from ... import numpy as cnp
-from ..special import betainc, betaln, xlog1py, xlogy
+from ..special import betaln, xlog1py, xlogy
 from ._common import (
     floats,
     log_probability,
@@ -30,14 +29,12 @@ from ._common import (
     nan_where,
     outside,
     positive,
-    refuse_traced,
     standardize,
     traced,
 )
+from ._ibeta import ibeta
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"]
-
-_WHY = "the incomplete beta function's derivative in its parameters is not implemented"
 
 
 def _prepare(x, a, b, loc, scale):
@@ -57,11 +54,9 @@ def _logpdf(x, a, b, loc, scale):
     return nan_where(bad, val)
 
 
-def _cdf(name, x, a, b, loc, scale, lower=True):
-    refuse_traced(name, "a", a, _WHY)
-    refuse_traced(name, "b", b, _WHY)
+def _cdf(x, a, b, loc, scale, lower=True):
     z, a, b, _, bad, below, above = _prepare(x, a, b, loc, scale)
-    val = betainc(a, b, z) if lower else betainc(b, a, 1 - z)
+    val = ibeta(a, b, z) if lower else ibeta(b, a, 1 - z)
     if np.any(below | above):
         lo, hi = (0.0, 1.0) if lower else (1.0, 0.0)
         val = cnp.where(below, lo, cnp.where(above, hi, val))
@@ -84,30 +79,30 @@ def pdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
 
 
 def cdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    """The regularized incomplete beta function ``I_z(a, b)``; a and b are held fixed."""
+    """The regularized incomplete beta function ``I_z(a, b)``."""
     if not traced(x, a, b, loc, scale):
         return _st.beta.cdf(x, a, b, loc, scale)
-    return _cdf("beta.cdf", x, a, b, loc, scale)
+    return _cdf(x, a, b, loc, scale)
 
 
 def logcdf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """``log cdf``."""
     if not traced(x, a, b, loc, scale):
         return _st.beta.logcdf(x, a, b, loc, scale)
-    return log_probability(_cdf("beta.logcdf", x, a, b, loc, scale),
-                           _cdf("beta.logcdf", x, a, b, loc, scale, lower=False))
+    return log_probability(_cdf(x, a, b, loc, scale),
+                           _cdf(x, a, b, loc, scale, lower=False))
 
 
 def sf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """The survival function ``I_(1-z)(b, a) = 1 - cdf``."""
     if not traced(x, a, b, loc, scale):
         return _st.beta.sf(x, a, b, loc, scale)
-    return _cdf("beta.sf", x, a, b, loc, scale, lower=False)
+    return _cdf(x, a, b, loc, scale, lower=False)
 
 
 def logsf(x: Any, a: Any, b: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """``log sf``."""
     if not traced(x, a, b, loc, scale):
         return _st.beta.logsf(x, a, b, loc, scale)
-    return log_probability(_cdf("beta.logsf", x, a, b, loc, scale, lower=False),
-                           _cdf("beta.logsf", x, a, b, loc, scale))
+    return log_probability(_cdf(x, a, b, loc, scale, lower=False),
+                           _cdf(x, a, b, loc, scale))
