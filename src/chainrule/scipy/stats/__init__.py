@@ -2,21 +2,19 @@
 
 Each distribution is a module of functions with SciPy's names and signatures:
 ``norm``, ``t``, ``gamma``, ``beta``, ``chi2`` (``logpdf``, ``pdf``, ``cdf``, ``logcdf``,
-``sf``, ``logsf``; ``norm.ppf``), ``poisson`` (``logpmf``, ``pmf``, ``cdf``, ``logcdf``,
-``sf``, ``logsf``), ``dirichlet`` (``logpdf``, ``pdf``) and ``multivariate_normal``
-(``logpdf``, ``pdf``, ``entropy``).
+``sf``, ``logsf``; ``norm.ppf``, ``norm.isf``), ``poisson`` (``logpmf``, ``pmf``,
+``cdf``, ``logcdf``, ``sf``, ``logsf``), ``dirichlet`` (``logpdf``, ``pdf``) and
+``multivariate_normal`` (``logpdf``, ``pdf``, ``entropy``).
 
 Called on plain numbers and arrays, a function returns SciPy's result exactly (it calls
 SciPy). Inside a transformation it is a composition of chainrule operations and of
 primitives with rules (``ndtr``, ``log_ndtr``, ``ndtri``, ``stdtr``, ``igamma``,
-``betainc``...), differentiable in the arguments and the parameters, in forward and
+``ibeta``...), differentiable in the arguments and the parameters, in forward and
 reverse mode, to any order, computed in float64 as SciPy does, with SciPy's nan where a
-parameter is invalid and ``-inf``/0/1 outside the support. Limits: the cdfs of ``t``
-and ``beta`` are not differentiable in their shape parameters (``df``, ``a``, ``b``: the
-incomplete beta function's parameter derivatives are not implemented), and those of
-``gamma`` and ``chi2`` only to second order in theirs (quadrature): beyond, that raises
-``NotImplementedError``, never a silent zero; the counts ``k`` of ``poisson`` are held
-fixed.
+parameter is invalid and ``-inf``/0/1 outside the support. The cdfs' derivatives in the
+shape parameters (``df``, ``a``, ``b``) are integrals computed by quadrature, to second
+order in those parameters: a third raises ``NotImplementedError``, never a silent zero.
+The counts ``k`` of ``poisson`` are held fixed.
 
 >>> from chainrule.scipy.stats import norm
 >>> from chainrule import grad

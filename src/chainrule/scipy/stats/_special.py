@@ -7,8 +7,9 @@ t cdf). Their values are SciPy's; their rules are written with chainrule operati
     ndtr'(x) = phi(x),  log_ndtr'(x) = exp(log phi(x) - log_ndtr(x)),
     ndtri'(p) = 1 / phi(ndtri(p)),  d/dt stdtr(df, t) = t-density(t; df),
 
-with phi the standard normal density. The degrees of freedom of ``stdtr`` are held
-fixed: differentiating with respect to them raises ``NotImplementedError``.
+with phi the standard normal density; ``d/ddf stdtr`` goes through the incomplete beta
+function, ``T = I_y(df/2, 1/2) / 2`` for t < 0 with ``y = df / (df + t^2)``, and its
+parameter derivative (``ibeta_d``, quadrature): up to second order in df.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import math
 import numpy as np
 import scipy.special as sc
 
-from ...core import Primitive, Sample, Tracer
+from ...core import Primitive, Sample, Tracer, primal_value
 from ...numpy._base import binary, dtype, sample_args, unary
-from ...numpy._elementwise import exp, log, log1p
-from .._common import keep_float, refuse
-from .._gamma import gammaln
+from ...numpy._elementwise import absolute, exp, log, log1p, sign, where
+from .._common import keep_float
+from .._gamma import betaln, digamma, gammaln
+from ._ibeta import ibeta_d
 
 __all__ = ["ndtr", "log_ndtr", "ndtri", "stdtr", "t_logpdf_standard", "HALF_LOG_2PI"]
 
@@ -66,12 +68,32 @@ def _fixed(df, t):
     return df if isinstance(df, Tracer) else np.asarray(df, np.result_type(dtype(t), np.float16))
 
 
+def _dpdf0_ddf(df):
+    """d/ddf of the t density at 0: the slope in t of d stdtr / ddf at t = 0."""
+    return exp(t_logpdf_standard(0.0, df)) * 0.5 * (
+        digamma(0.5 * (df + 1)) - digamma(0.5 * df) - 1 / df)
+
+
+def _stdtr_ddf(ans, df, t):
+    """d/ddf T_df(t): through T = I_y(df/2, 1/2) / 2 (t < 0) or 1 - that (t > 0), with
+    y = df / (df + t^2); at t = 0, where it is 0, written so its t-slope is right."""
+    zero = np.asarray(primal_value(t) == 0)
+    ts = where(zero, 1.0, t) if np.any(zero) else t
+    r = df + ts * ts
+    a = 0.5 * df
+    y = df / r
+    term = 0.5 * ibeta_d(a, 0.5, y, da=1, db=0) + exp(
+        (a - 1) * log(y) - betaln(a, 0.5)) * absolute(ts) * r ** -1.5
+    out = -0.5 * sign(ts) * term
+    return where(zero, t * _dpdf0_ddf(df), out) if np.any(zero) else out
+
+
 stdtr = binary(
     "stdtr", keep_float(sc.stdtr),
-    refuse("stdtr", "the degrees of freedom df", "its derivative in df is not implemented"),
-    lambda ans, df, t: exp(t_logpdf_standard(t, _fixed(df, t))),
-    rule="t cdf rule", statement="d/du T_df(u) = t_df(u) u'  (the t density)",
+    _stdtr_ddf, lambda ans, df, t: exp(t_logpdf_standard(t, _fixed(df, t))),
+    rule="t cdf rule",
+    statement="dT_df(u) = dT/ddf ddf + t_df(u) du  (dT/ddf through I_y(df/2, 1/2))",
     domain="df > 0", save_ans=False, **_REAL,
-    samples=lambda: [Sample((3, 0.7)),
-                     Sample((np.array([1, 2, 30]),
+    samples=lambda: [Sample((3.0, 0.7)),
+                     Sample((np.array([1.0, 2.5, 30.0]),
                              np.array([[-2.5, 0.3, 1.1], [0.0, -0.4, 4.0]])))])

@@ -1,10 +1,9 @@
 """Student's t distribution, ``scipy.stats.t``'s functions, differentiable.
 
-``logpdf`` and ``pdf`` are differentiable in ``x``, ``df``, ``loc`` and ``scale``; ``cdf``,
-``logcdf``, ``sf`` and ``logsf`` in ``x``, ``loc`` and ``scale`` (their derivative in ``df``
-needs that of the incomplete beta function in its parameters, which is not implemented:
-differentiating with respect to ``df`` raises ``NotImplementedError``). ``df = inf`` is
-the normal distribution, as in SciPy.
+All functions are differentiable in ``x``, ``df``, ``loc`` and ``scale``, in both modes
+(the cdfs' derivative in ``df`` goes through the incomplete beta function's parameter
+derivative, by quadrature: up to second order in ``df``, a third raises
+``NotImplementedError``). ``df = inf`` is the normal distribution, as in SciPy.
 
 >>> from chainrule.scipy.stats import t
 >>> from chainrule import grad
@@ -28,15 +27,12 @@ from ._common import (
     mask,
     nan_where,
     positive,
-    refuse_traced,
     standardize,
     traced,
 )
 from ._special import HALF_LOG_2PI, ndtr, stdtr, t_logpdf_standard
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"]
-
-_WHY = "the incomplete beta function's derivative in its parameters is not implemented"
 
 
 def _prepare(x, df, loc, scale):
@@ -68,8 +64,7 @@ def pdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     return cnp.exp(logpdf(x, df, loc, scale))
 
 
-def _cdf(name, x, df, loc, scale, sign=1.0):
-    refuse_traced(f"t.{name}", "df", df, _WHY)
+def _cdf(x, df, loc, scale, sign=1.0):
     z, df, _, bad = _prepare(x, df, loc, scale)
     infinite = mask(cnp.isinf(df))
     if np.any(infinite):
@@ -80,10 +75,10 @@ def _cdf(name, x, df, loc, scale, sign=1.0):
 
 
 def cdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    """The probability of a value <= x (SciPy's ``stdtr``); df is held fixed."""
+    """The probability of a value <= x (SciPy's ``stdtr``)."""
     if not traced(x, df, loc, scale):
         return _st.t.cdf(x, df, loc, scale)
-    return _cdf("cdf", x, df, loc, scale)
+    return _cdf(x, df, loc, scale)
 
 
 def logcdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
@@ -91,20 +86,20 @@ def logcdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     the cdf is near 1)."""
     if not traced(x, df, loc, scale):
         return _st.t.logcdf(x, df, loc, scale)
-    return log_probability(_cdf("logcdf", x, df, loc, scale),
-                           _cdf("logcdf", x, df, loc, scale, -1.0))
+    return log_probability(_cdf(x, df, loc, scale),
+                           _cdf(x, df, loc, scale, -1.0))
 
 
 def sf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """The survival function ``1 - cdf``, computed by symmetry as ``cdf(-z)``."""
     if not traced(x, df, loc, scale):
         return _st.t.sf(x, df, loc, scale)
-    return _cdf("sf", x, df, loc, scale, -1.0)
+    return _cdf(x, df, loc, scale, -1.0)
 
 
 def logsf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """``log sf``."""
     if not traced(x, df, loc, scale):
         return _st.t.logsf(x, df, loc, scale)
-    return log_probability(_cdf("logsf", x, df, loc, scale, -1.0),
-                           _cdf("logsf", x, df, loc, scale))
+    return log_probability(_cdf(x, df, loc, scale, -1.0),
+                           _cdf(x, df, loc, scale))
