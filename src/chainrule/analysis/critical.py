@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .._display import html_table
 from ..core import Primitive
 from ..core.budget import budgeted, charge, check_time
 from ..symbolic.calculus import _symbol, diff, lambdify
@@ -85,6 +86,18 @@ class CriticalPoints:
             lines += ["  " + _line(p) for p in self.outside]
         head = f"critical points in ({names})" + (f", box {where}" if where else "")
         return f"{head}:\n  " + "\n  ".join(lines) + f"\nnote: {self.note}"
+
+    def _repr_html_(self) -> str:
+        """In a notebook: one row per point (those outside the box marked), and the note."""
+        names = [v.args[0] for v in self.vars]
+        rows = [[*p.point, p.kind + (" (kink)" if p.kink else ""), p.value, ""]
+                for p in self.points]
+        rows += [[*p.point, p.kind, p.value, "outside the box"] for p in self.outside]
+        where = ", ".join(f"{n} in [{lo:g}, {hi:g}]" for n, (lo, hi) in zip(names, self.box))
+        complete = "complete (proven)" if self.complete else "not proven complete"
+        return html_table([*names, "kind", "f", ""], rows,
+                          caption=f"critical points, {where}: {complete}",
+                          footer=f"note: {self.note}")
 
 
 def _line(p: CriticalPoint) -> str:

@@ -27,6 +27,7 @@ from ..core.budget import budgeted, check_time
 from ..symbolic._numbers import fits_float, to_float
 from ..symbolic.calculus import _symbol, diff, evaluate, subs
 from ..symbolic.expr import Const, Expr, as_expr
+from ..symbolic.printing import latex
 from ..symbolic.simplify import canonical_add, canonical_mul, canonical_pow, simplify
 
 __all__ = ["Tangent", "tangent", "taylor", "implicit_derivative", "as_zero"]
@@ -90,6 +91,10 @@ class Tangent:
 
     def __str__(self) -> str:
         return f"y = {self.line}" + (f"  ({self.note})" if self.note else "")
+
+    def _repr_latex_(self) -> str:
+        note = f"\\quad\\text{{({self.note})}}" if self.note else ""
+        return f"$y = {latex(self.line)}{note}$"
 
 
 @budgeted

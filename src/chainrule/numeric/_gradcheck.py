@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import numpy as cnp
 from .._api import jvp, vjp
+from .._display import html_table
 from ..core import Primitive, is_complex, tree_flatten, tree_map, tree_unflatten
 from ._multivariate import _Lanes
 
@@ -126,6 +127,17 @@ class GradcheckReport:
 
     def __str__(self) -> str:
         return self.table()
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the verdict, then the failures and flagged entries as a table."""
+        rows = [[e.mode, e.index, e.analytic, e.numeric, e.numeric_error, e.abs_error,
+                 e.rel_error, e.describe()] for e in self.failures + self.flagged]
+        head = self.table().split("\n")[0]
+        if not rows:
+            return html_table(["gradcheck"], [[head]])
+        return html_table(["mode", "entry", "analytic", "numeric", "num. error", "abs error",
+                           "rel error", "status"], rows, caption=head,
+                          footer=self.table().split("\n")[-1])
 
 
 def _realified(f: Callable, args: Any) -> tuple:

@@ -24,7 +24,7 @@ import numpy as np
 from .._api import value_and_grad
 from ..core.budget import check_time
 from .diagnostics import DivergenceError, Monitor
-from .history import History, step_info
+from .history import History, history_html, step_info
 from .transform import GradientTransformation, apply_updates, global_norm
 from .validate import (
     InvalidParameterError,
@@ -46,6 +46,9 @@ class TrainResult(NamedTuple):
 
     params: Any
     history: History
+
+    def _repr_html_(self) -> str:
+        return history_html(self.history, f"trained: {len(self.history)} entries")
 
 
 class _Progress:

@@ -22,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from .._display import html_table, sparkline
 from .states import ClipByGlobalNormState, ScaleByLearningRateState
 
-__all__ = ["History", "step_info"]
+__all__ = ["History", "step_info", "history_html"]
 
 
 class History:
@@ -92,6 +93,11 @@ class History:
         last = f", last loss {self._loss[-1]:.6g}" if self._loss else ""
         return f"History({len(self)} entries{last})"
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the loss and gradient-norm curves as sparklines (log scale when
+        positive), and the first, last and a few middle steps as a table."""
+        return history_html(self)
+
 
 def _states(state: Any) -> Iterator[Any]:
     yield state
@@ -119,3 +125,31 @@ def step_info(opt_state: Any) -> tuple[float, bool]:
         elif isinstance(s, ClipByGlobalNormState):
             clipped = clipped or bool(s.clipped)
     return lr, clipped
+
+
+def _shown_rows(n: int, most: int = 8) -> list[int]:
+    if n <= most:
+        return list(range(n))
+    head = list(range(most // 2))
+    return head + [-1] + list(range(n - most // 2, n))
+
+
+def history_html(h: History, title: str = "") -> str:
+    """The notebook display of a :class:`History` (used by results that hold one)."""
+    loss, gn = h.loss, h.grad_norm
+    positive = bool(len(loss)) and bool(np.all(loss[np.isfinite(loss)] > 0))
+    lines = html_table(
+        ["", "first", "last", "curve"],
+        [["loss", float(loss[0]) if len(loss) else "", float(loss[-1]) if len(loss) else "",
+          sparkline(list(loss), log=positive)],
+         ["|grad|", float(gn[0]) if len(gn) else "", float(gn[-1]) if len(gn) else "",
+          sparkline(list(gn), log=True)]],
+        caption=title or f"History: {len(h)} entries")
+    rows = []
+    for k in _shown_rows(len(h)):
+        if k < 0:
+            rows.append(["...", "", "", "", ""])
+            continue
+        rows.append([k, h._loss[k], h._grad_norm[k], h._lr[k], h._clipped[k]])
+    return lines + html_table(["step", "loss", "|grad|", "learning rate", "clipped"], rows)
+

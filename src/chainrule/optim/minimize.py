@@ -37,7 +37,7 @@ from .._api import value_and_grad
 from ..core.budget import check_time
 from .alias import adagrad, adam, adamw, rmsprop, sgd
 from .diagnostics import Monitor, learning_rate_hint
-from .history import History, step_info
+from .history import History, history_html, step_info
 from .interop import ravel_pytree
 from .second_order import Stepper, lbfgs_stepper, newton_curvature, newton_stepper
 from .transform import GradientTransformation, Schedule, apply_updates, as_schedule, chain
@@ -84,6 +84,11 @@ class OptimizeResult(NamedTuple):
     message: str
     nit: int
     history: History
+
+    def _repr_html_(self) -> str:
+        verdict = "converged" if self.success else "did not converge"
+        title = f"{verdict} after {self.nit} steps, f = {self.fun:.6g}: {self.message}"
+        return history_html(self.history, title)
 
 
 class _Tolerances(NamedTuple):

@@ -23,13 +23,34 @@ def pyplot() -> Any:
     return plt
 
 
+def inline_backend() -> bool:
+    """Whether matplotlib draws inline in a notebook (Jupyter's default backend)."""
+    import matplotlib
+    return "inline" in matplotlib.get_backend()
+
+
+def shown_once(fig: Any) -> Any:
+    """The figure, displayed once in a notebook: pyplot would show every figure it holds
+    at the end of the cell, and the notebook shows the returned figure again, so with the
+    inline backend the figure is let go by pyplot and shown as the cell's value only
+    (assign it and end a cell with its name to show it again). Elsewhere pyplot keeps it,
+    so ``plt.show()`` in a script shows it as usual."""
+    if inline_backend():
+        pyplot().close(fig)
+    return fig
+
+
+def subplots(*args: Any, **kw: Any) -> tuple:
+    """``plt.subplots``, with the figure :func:`shown_once`."""
+    fig, ax = pyplot().subplots(*args, **kw)
+    return shown_once(fig), ax
+
+
 def new_axes(ax: Any = None, *, figsize: tuple[float, float] = (7.0, 4.5), **kw: Any) -> Any:
     """Return ``(fig, ax)``: the given axes and its figure, or a fresh figure."""
-    plt = pyplot()
     if ax is not None:
         return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize, **kw)
-    return fig, ax
+    return subplots(figsize=figsize, **kw)
 
 
 def finite(values: Any) -> np.ndarray:

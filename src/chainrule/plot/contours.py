@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import new_axes, pyplot
+from ._common import new_axes, subplots
 from ._curves import grid
 from ._function import PlotFunction, as_function
 
@@ -210,10 +210,8 @@ def surface(f: Any, xlim: Sequence[float] = (-3, 3), ylim: Sequence[float] = (-3
             resolution: int = 60, variables: Sequence[str] | None = None,
             ax: Any = None) -> Any:
     """A 3-D surface of f(x, y) (``ax``, if given, must be a 3-D axes)."""
-    plt = pyplot()
     if ax is None:
-        fig = plt.figure(figsize=(7.0, 5.5))
-        ax = fig.add_subplot(projection="3d")
+        fig, ax = subplots(figsize=(7.0, 5.5), subplot_kw={"projection": "3d"})
     fig = ax.figure
     fn = as_function(f, 2, names=variables)
     n = resolution if fn.expr is not None else min(resolution, 40)

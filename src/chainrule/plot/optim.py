@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import finite, legend_if_many, new_axes, pyplot
+from ._common import finite, legend_if_many, new_axes, subplots
 from .contours import path_label
 
 __all__ = ["curve_paths", "learning_rate_comparison", "learning_rate_verdicts",
@@ -139,7 +139,7 @@ def learning_rate_comparison(f: Any, x0: Any, rates: Sequence[float] = (0.01, 0.
     params = [r.history.params for r in runs]
     verdicts = learning_rate_verdicts(rates, losses, params)
     if ax is None:
-        fig, (ax, ax_x) = pyplot().subplots(1, 2, figsize=(11.0, 4.5))
+        fig, (ax, ax_x) = subplots(1, 2, figsize=(11.0, 4.5))
     else:
         fig, ax_x = ax.figure, None
     for i, (r, loss, v) in enumerate(zip(rates, losses, verdicts)):
