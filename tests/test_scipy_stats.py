@@ -414,3 +414,8 @@ def test_beta_cdf_derivatives_in_a_b_match_mpmath():
                     return -mpmath.betainc(t, s, 0, 1 - xi, regularized=True)
             expected.append(float(mpmath.diff(i, (ai, bi), (da, db))))
         np.testing.assert_allclose(ibeta_d(a, b, x, da=da, db=db), expected, rtol=1e-9)
+
+
+def test_complex_arguments_are_refused_inside_transformations():
+    with pytest.raises(TypeError, match="real arguments only"):
+        grad(lambda x: cst.norm.logpdf(x * (1 + 1j)).real)(0.5)

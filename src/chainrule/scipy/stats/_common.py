@@ -39,6 +39,9 @@ def floats(*args: Any) -> tuple:
     for a in args:
         if isinstance(a, (list, tuple)) and traced(*a):
             a = cnp.asarray(a)
+        if np.iscomplexobj(concrete(a)):
+            raise TypeError("chainrule.scipy.stats differentiates real arguments only; this "
+                            "one is complex (SciPy's distributions are real)")
         if isinstance(a, Tracer):
             out.append(cnp.astype(a, np.float64))
         else:
