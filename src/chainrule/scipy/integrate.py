@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 import scipy.integrate as si
 
-from .. import _api
-from ..core import Sample, Tracer
+from ..core import ForwardTrace, ReverseTrace, ReverseTracer, Sample, Tracer, paused_gc
 from ..numpy import _arrays as A
 from ..numpy._base import PerArg, defprim, dtype, shape
 from ..numpy._elementwise import sin
@@ -72,6 +71,36 @@ def _rhs(func, y, s, args):
     return A.ravel(A.asarray(func(y, s, *args)))
 
 
+# The derivatives of ``func`` that the larger systems need, straight from the core
+# interpreters (this layer sits below chainrule's jvp/vjp API).
+
+
+def _func_jvp(f: Callable, primals: tuple, tangents: tuple) -> tuple:
+    """``(f(*primals), J tangents)``."""
+    trace = ForwardTrace()
+    with trace:
+        out = f(*[trace.new_input(p, t) for p, t in zip(primals, tangents)])
+        val, tan = trace.primal_of(out), trace.tangent_of(out)
+    return val, (np.zeros(shape(val), dtype(val)) if tan is None else tan)
+
+
+def _func_vjp(f: Callable, primals: tuple, ct) -> tuple:
+    """``(f(*primals), [ct^T J_i for each primal])``."""
+    trace = ReverseTrace()
+    try:
+        with paused_gc():
+            inputs = [trace.new_input(p) for p in primals]
+            out = f(*inputs)
+    finally:
+        tape = trace.detach()
+    mine = out.__class__ is ReverseTracer and out._trace is trace
+    with paused_gc():
+        cts = trace.backward(tape, [out], [ct], inputs, retain=False) if mine else \
+            [None] * len(primals)
+    return (out.value if mine else out,
+            [np.zeros(shape(p), dtype(p)) if c is None else c for c, p in zip(cts, primals)])
+
+
 # ---------------------------------------------------------------------------------------
 # Forward mode: the state is (y, s), s the sensitivity along the input tangent.
 
@@ -84,11 +113,11 @@ def _forward_system(func, static, where, n_dyn, k):
         args = _merge(static, where, xs[:n_dyn])
         y, sv = state[:d], state[d:]
         if k is None:
-            fy, jv = _api.jvp(lambda y: _rhs(func, y, s, args), (y,), (sv,))
+            fy, jv = _func_jvp(lambda y: _rhs(func, y, s, args), (y,), (sv,))
         else:
             def g(y, p):
                 return _rhs(func, y, s, args[:where[k]] + (p,) + args[where[k] + 1:])
-            fy, jv = _api.jvp(g, (y, xs[k]), (sv, xs[-1]))
+            fy, jv = _func_jvp(g, (y, xs[k]), (sv, xs[-1]))
         return A.concatenate([fy, jv])
     return rhs
 
@@ -134,9 +163,8 @@ def _adjoint_system(func, static, where, n_dyn):
     def rhs(state, s, *xs):
         d = (shape(state)[0] - 1 - sum(_size(x) for x in xs)) // 2
         y, lam = state[:d], state[d:2 * d]
-        fy, pull = _api.vjp(lambda y, s, *p: _rhs(func, y, s, _merge(static, where, p)),
-                            y, s, *xs)
-        cts = pull(-lam)
+        fy, cts = _func_vjp(lambda y, s, *p: _rhs(func, y, s, _merge(static, where, p)),
+                            (y, s, *xs), -lam)
         return A.concatenate([fy, cts[0], A.reshape(cts[1], (1,)),
                               *(A.ravel(c) for c in cts[2:])])
     return rhs
