@@ -32,14 +32,17 @@ __all__ = ["total", "smooth", "nonneg", "positive", "is_integer_const", "divides
 
 _SMOOTH_TOTAL = frozenset(
     "add subtract multiply divide negative exp exp2 expm1 sin cos tan sinh cosh tanh "
-    "arctan arcsinh sigmoid softplus cbrt absolute hypot arctan2".split())
+    "arctan arcsinh sigmoid softplus cbrt absolute hypot arctan2 "
+    "erf erfc expit i0 i1 j0 j1 gamma gammaln digamma beta".split())  # poles are isolated
+_ORDERED = {"polygamma": 0, "jn": None}  # total in x for a constant integer order n
 _PIECEWISE_TOTAL = frozenset(
     "relu floor ceil sign trunc round maximum minimum where greater greater_equal less "
     "less_equal equal not_equal isfinite isnan isinf".split())
 _RESTRICTED_SMOOTH = frozenset(
-    "log log2 log10 log1p sqrt arcsin arccos arccosh arctanh power".split())
-_NONNEG = frozenset("exp exp2 cosh sigmoid softplus absolute sqrt relu".split())
-_POSITIVE = frozenset("exp exp2 cosh sigmoid softplus".split())
+    "log log2 log10 log1p sqrt arcsin arccos arccosh arctanh power "
+    "erfinv erfcinv logit y0 y1 yn betaln".split())  # SciPy's: |x| < 1, 0 < x < 2, ...
+_NONNEG = frozenset("exp exp2 cosh sigmoid softplus absolute sqrt relu expit erfc i0".split())
+_POSITIVE = frozenset("exp exp2 cosh sigmoid softplus expit erfc i0".split())
 _LOGS = frozenset("log log2 log10".split())
 
 
@@ -63,11 +66,17 @@ def _flags(e: Any) -> tuple[bool, bool]:
         return finite, finite and v != 0
     if not isinstance(e.op, Primitive):
         return False, False
+    name = e.op.name
+    if name in _ORDERED:  # polygamma(n, x), jn(n, x): as smooth and total as x
+        n, x = e.args
+        least = _ORDERED[name]
+        ok = is_integer_const(n) and (least is None or n.value >= least)
+        t, s = _cached(x)
+        return t and ok, s and ok
     arg_total = arg_smooth = True
     for a in e.args:
         t, s = _cached(a)
         arg_total, arg_smooth = arg_total and t, arg_smooth and s
-    name = e.op.name
     if name in ("divide", "power") and _pole_everywhere(name, e.args):
         return False, False  # 1/0 or 0**-1: undefined, not just at isolated points
     if name == "power":

@@ -155,6 +155,10 @@ _SPECIAL = {
     ("arccos", 1): 0, ("arcsinh", 0): 0, ("arctanh", 0): 0, ("log1p", 0): 0,
     ("expm1", 0): 0, ("log2", 1): 0, ("log10", 1): 0, ("exp2", 0): 1,
     ("sigmoid", 0): Fraction(1, 2), ("arccosh", 1): 0,
+    # SciPy's special functions (chainrule.scipy.special)
+    ("erf", 0): 0, ("erfc", 0): 1, ("erfinv", 0): 0, ("erfcinv", 1): 0, ("gamma", 1): 1,
+    ("gamma", 2): 1, ("gammaln", 1): 0, ("gammaln", 2): 0, ("expit", 0): Fraction(1, 2),
+    ("logit", Fraction(1, 2)): 0, ("i0", 0): 1, ("i1", 0): 0, ("j0", 0): 1, ("j1", 0): 0,
 }
 
 

@@ -22,13 +22,31 @@ import numpy as np
 
 from ..core import Primitive, bind
 from ..core.budget import budgeted, check_time
+from ._exact_floats import rule_constants
 from ._numbers import fits_float, to_float
 from .expr import Const, Expr, Symbol, as_expr, make, walk_postorder
+from .parse import Equation, parse
 from .simplify import simplify
 
 _simplify = simplify
 
-__all__ = ["diff", "gradient", "jacobian", "hessian", "subs", "evaluate", "lambdify"]
+__all__ = ["diff", "gradient", "jacobian", "hessian", "subs", "evaluate", "lambdify",
+           "formula"]
+
+
+def formula(expr: Any) -> Expr:
+    """``expr`` as an expression; a string is parsed as a formula (never evaluated).
+
+    >>> diff("x^2*sin(x)", "x")
+    2*x*sin(x) + x**2*cos(x)
+    """
+    if isinstance(expr, str):
+        parsed = parse(expr)
+        if isinstance(parsed, Equation):
+            raise ValueError(f"expected an expression, got the equation {expr!r}; write "
+                             "it as one side minus the other")
+        return parsed
+    return as_expr(expr)
 
 
 def _symbol(v: Any) -> Expr:
@@ -41,6 +59,11 @@ def _symbol(v: Any) -> Expr:
 
 def _tangents(expr: Expr, var: Expr) -> Expr:
     """The derivative of ``expr`` along ``var`` by the jvp rules (not yet simplified)."""
+    with rule_constants():
+        return _run_jvps(expr, var)
+
+
+def _run_jvps(expr: Expr, var: Expr) -> Expr:
     tan: dict[int, Expr | None] = {}
     for i, node in enumerate(walk_postorder(expr)):
         if i % 256 == 255:
@@ -76,7 +99,7 @@ def diff(expr: Any, var: Any, order: int = 1) -> Expr:
     >>> diff(parse("x^3"), "x", order=10**9)
     0
     """
-    expr, var = as_expr(expr), _symbol(var)
+    expr, var = formula(expr), _symbol(var)
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise ValueError(f"order must be a non-negative int, got {order!r}")
     if order == 0:
@@ -91,6 +114,11 @@ def diff(expr: Any, var: Any, order: int = 1) -> Expr:
 
 def _cotangents(expr: Expr, xs: list) -> list:
     """All partials of ``expr`` in one reverse sweep of the vjp rules over the graph."""
+    with rule_constants():
+        return _run_vjps(expr, xs)
+
+
+def _run_vjps(expr: Expr, xs: list) -> list:
     order = walk_postorder(expr)
     ct: dict[int, Expr] = {id(expr): Const(1)}
     for i, node in enumerate(reversed(order)):
@@ -120,7 +148,7 @@ def _default_vars(exprs: Sequence, vars: Sequence | None) -> list:
         return list(vars)
     names: set = set()
     for e in exprs:
-        names |= {s.args[0] for s in as_expr(e).free_symbols()}
+        names |= {s.args[0] for s in formula(e).free_symbols()}
     return sorted(names)
 
 
@@ -134,7 +162,7 @@ def gradient(expr: Any, vars: Sequence | None = None, simplify: bool = True) -> 
     are returned as built (constants folded and 0, 1 dropped, shared parts stored once),
     which is several times faster for large expressions.
     """
-    expr = as_expr(expr)
+    expr = formula(expr)
     xs = [_symbol(v) for v in _default_vars([expr], vars)]
     cts = _cotangents(expr, xs)
     return [_simplify(c) for c in cts] if simplify else cts
@@ -162,7 +190,7 @@ def hessian(expr: Any, vars: Sequence | None = None) -> list:
 def subs(expr: Any, mapping: dict, simplify: bool = True) -> Expr:
     """Replace symbols (given as symbols or names) by expressions or numbers; the result
     is simplified unless ``simplify=False`` (then only constants are folded)."""
-    expr = as_expr(expr)
+    expr = formula(expr)
     table = {id(_symbol(k)): as_expr(v) for k, v in mapping.items()}
     done: dict[int, Expr] = {}
     for i, node in enumerate(walk_postorder(expr)):
@@ -209,7 +237,7 @@ def evaluate(expr: Any, values: dict | None = None, **kwargs: Any) -> Any:
     >>> float(evaluate(parse("x*1e400/1e399"), x=2.0))
     20.0
     """
-    expr = as_expr(expr)
+    expr = formula(expr)
     values = {**(values or {}), **kwargs}
     env = {}
     for k, v in values.items():
@@ -239,7 +267,7 @@ def lambdify(expr: Any, vars: Sequence) -> Callable:
     """A function of positional arguments (one per symbol in ``vars``) evaluating ``expr``
     with NumPy broadcasting."""
     names = [_symbol(v) for v in vars]
-    expr = as_expr(expr)
+    expr = formula(expr)
     missing = expr.free_symbols() - set(names)
     if missing:
         raise ValueError("lambdify: the expression also depends on "

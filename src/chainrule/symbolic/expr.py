@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import contextvars
 import math
 import weakref
 import zlib
@@ -48,7 +49,7 @@ class StageTrace(Trace):
         self.alive = True
 
     def process(self, prim: Primitive, args: tuple, params: dict) -> Expr:
-        return make(prim, tuple(as_expr(a) for a in args), params)
+        return make(prim, tuple(_lift(a) for a in args), params)
 
     def close(self) -> None:  # the staging trace never closes
         pass
@@ -226,6 +227,22 @@ def as_expr(x: Any) -> Expr:
     if isinstance(x, Number) or isinstance(x, np.generic):
         return Const(x)
     raise TypeError(f"cannot use {x!r} in a symbolic expression")
+
+
+IN_RULES = contextvars.ContextVar("chainrule_symbolic_in_rules", default=False)
+
+
+def _lift(x: Any) -> Expr:
+    """``as_expr(x)``, except that while rules run (``IN_RULES``) a float rounding a known
+    constant becomes that exact constant (:mod:`._exact_floats`)."""
+    if isinstance(x, Expr):
+        return x
+    if isinstance(x, float) and IN_RULES.get():
+        from ._exact_floats import exact
+        e = exact(x)
+        if e is not None:
+            return e
+    return as_expr(x)
 
 
 def is_const(e: Expr, value: Any = None) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core import Primitive, registry
 from ..core.budget import DEFAULTS, BudgetExceeded, current, exact_fits
+from . import _special
 from ._constants import PI
 from ._make import pi_node
 from .expr import Const, Expr, Symbol, make, walk_postorder
@@ -66,6 +67,9 @@ def _convert_node(sp, name: str, args: list) -> Any:
               "greater": lambda a, b: sp.Piecewise((1, a > b), (0, True))}
     if name in simple:
         return simple[name](*args)
+    special = _special.to_sympy(sp, name, args)
+    if special is not None:
+        return special
     fn = getattr(sp, _TO.get(name, name), None)
     if fn is None:
         raise ValueError(f"no SymPy equivalent for the primitive {name!r}")
@@ -134,6 +138,9 @@ def _node(sp, obj: Any, args: list) -> Expr:
             return make(prims["sqrt"], (base,), {})
         return make(prims["power"], (base, e), {})
     name = _FROM.get(type(obj).__name__, type(obj).__name__)
+    special = _special.from_sympy(name, args)
+    if special is not None:
+        return special
     prim = prims.get(name)
     if not isinstance(prim, Primitive):
         raise ValueError(f"SymPy function {type(obj).__name__!r} has no chainrule primitive")

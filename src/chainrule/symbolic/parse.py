@@ -60,6 +60,7 @@ from typing import NamedTuple
 
 from ..core import registry
 from ..core.budget import exact_fits
+from . import _special
 from ._domain import divides_by_zero
 from ._make import pi_node
 from ._names import check_name, display_width, normalize
@@ -401,6 +402,8 @@ class _Parser:
                 args.append(self.expr())
         self.close(opening)
         func = FUNCTIONS.get(tok.text)
+        if func is None and tok.text in _special.ARITY:
+            return self.special(tok, args)
         if func is None:
             problem = check_name(tok.text)  # sіn with a Cyrillic і
             if problem is not None:
@@ -412,6 +415,19 @@ class _Parser:
             raise self.error(f"{tok.text}() takes {count} argument{plural}, got {len(args)}",
                              tok.pos)
         return self.checked(lambda: func.build(args), tok)
+
+    def special(self, tok: _Token, args: list) -> Expr:
+        """A call of one of SciPy's special functions (:mod:`._special`)."""
+        n = _special.ARITY[tok.text]
+        if len(args) != n:
+            raise self.error(f"{tok.text}() takes {n} argument{'s' * (n > 1)}, got "
+                             f"{len(args)}", tok.pos)
+        try:
+            return self.checked(lambda: _special.build(tok.text, args), tok)
+        except ParseError:
+            raise
+        except (ValueError, ImportError) as exc:  # an order that is not an integer; no SciPy
+            raise self.error(str(exc), tok.pos) from None
 
     def build(self, prim: str, args: tuple, tok: _Token) -> Expr:
         return self.checked(lambda: make(_P[prim], args, {}), tok)
@@ -445,7 +461,7 @@ def _symbol(name: str) -> Expr:
 def _unknown(name: str) -> str:
     if name in CONSTANTS:
         return f"'{name}' is a constant, not a function; write '{name}*(...)' to multiply"
-    close = difflib.get_close_matches(name, sorted(FUNCTIONS), n=1)
+    close = difflib.get_close_matches(name, sorted({*FUNCTIONS, *_special.NAMES}), n=1)
     if close:
         return f"unknown function '{name}'; did you mean '{close[0]}'?"
     return f"unknown function '{name}'; write '{name}*(...)' to multiply"

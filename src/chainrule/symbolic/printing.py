@@ -14,6 +14,7 @@ from fractions import Fraction
 from ..core import Primitive
 from ..core.budget import DEFAULTS, BudgetExceeded, budgeted, check_time, current
 from ._names import latex_name
+from ._special import LATEX_NAMES, latex_call
 from .expr import Const, Expr, make, walk_postorder
 
 __all__ = ["to_str", "latex", "to_str_shared", "sizes"]
@@ -310,7 +311,7 @@ class _Latex(_Printer):
         if exp.op == "const" and exp.value == Fraction(1, 2):
             return rf"\sqrt{{{self.text(base)}}}"
         b = self.wrap(base, POW + 1)
-        if _opname(base) in _LATEX_FUNCS and not _is_e(base):
+        if (_opname(base) in _LATEX_FUNCS or _opname(base) in LATEX_NAMES) and not _is_e(base):
             b = self.paren(self.text(base))
         return f"{b}^{{{self.text(exp)}}}"
 
@@ -325,6 +326,9 @@ class _Latex(_Printer):
             return rf"\sqrt[3]{{{inner}}}"
         if name == "absolute":
             return rf"\left|{inner}\right|"
+        special = latex_call(name, [self.text(a) for a in args])
+        if special is not None:
+            return special
         head = _LATEX_FUNCS.get(name, rf"\operatorname{{{name}}}")
         return rf"{head}\left({inner}\right)"
 

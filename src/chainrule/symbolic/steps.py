@@ -24,7 +24,7 @@ from typing import Any
 
 from ..core import Primitive
 from ..core.budget import BudgetExceeded, budgeted, check_time
-from .calculus import _symbol, _tangents, evaluate
+from .calculus import _symbol, _tangents, evaluate, formula
 from .expr import Expr, as_expr, walk_postorder
 from .printing import latex, to_str
 from .simplify import simplify
@@ -86,7 +86,8 @@ def _rule_for(node: Expr, var: Expr, dep: dict) -> tuple[str, str]:
         if not uses[0]:
             return "exponential rule", "(a^u)' = a^u ln(a) u'"
         return "logarithmic differentiation", "(u^v)' = u^v (v' ln u + v u' / u)"
-    if len(args) == 1 and name not in ("negative",) and args[0] is not var:
+    inner = [a for a, u in zip(args, uses) if u]  # polygamma(2, x^2): one inner part
+    if len(inner) == 1 and name not in ("negative", "add", "subtract") and inner[0] is not var:
         return f"chain rule with the {prim.rule}", f"{prim.statement}, times the inner derivative"
     return prim.rule or name, prim.statement
 
@@ -185,7 +186,7 @@ def steps(expr: Any, var: Any, at: dict | None = None) -> Step:
         var: the symbol to differentiate by (or its name).
         at: values for the spot checks (default: the variable at 0.7, others nearby).
     """
-    expr, var = as_expr(expr), _symbol(var)
+    expr, var = formula(expr), _symbol(var)
     nodes = walk_postorder(expr)
     dep: dict[int, bool] = {}
     for node in nodes:
