@@ -61,8 +61,8 @@ def _order(name: str, n: Expr, least: int | None) -> int:
     v = n.value if n.op == "const" else None
     if not isinstance(v, int) or (least is not None and v < least) or abs(v) > _MAX_ORDER:
         kind = "a non-negative integer" if least == 0 else "an integer"
-        raise ValueError(f"{name}(n, x): the order n must be {kind} constant (at most "
-                         f"{_MAX_ORDER} in size), got {n}")
+        raise ValueError(f"{name}(n, x): the order n must be {kind} constant, at most "
+                         f"{_MAX_ORDER} in absolute value; got {n}")
     return v
 
 
