@@ -95,6 +95,8 @@ CALLS: dict[str, tuple[tuple, Callable | None]] = {
     "chainrule.numpy.pad": ((_V, 1), None),
     "chainrule.scipy.integrate.odeint": ((_V[:2], np.linspace(0.0, 1.0, 3)),
                                          lambda f, y0, t: f(_decay, y0, t)),
+    "chainrule.scipy.linalg.solve_banded": (((1, 1), _frozen(np.array(
+        [[0.0, 1.0, 0.5, 0.2], [4.0, 3.0, 2.0, 1.5], [1.0, 0.4, 0.3, 0.0]])), _V), None),
     "chainrule.scipy.linalg.cho_solve": ((np.linalg.cholesky(_M), _V),
                                          lambda f, c, b: f((c, True), b)),
 }
