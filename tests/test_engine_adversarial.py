@@ -28,6 +28,11 @@ from chainrule.testing import check_grads
 # ---------------------------------------------------------------------------------------
 # 1. Python floats vs NumPy scalars vs 0-d arrays.
 
+try:  # SciPy's primitives join the sweep whatever the order the test files run in
+    import chainrule.scipy  # noqa: F401
+except ImportError:
+    pass
+
 EDGE = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 3.0, 1e-300, 1e300, -1e200, 710.0, -745.0,
         np.inf, -np.inf, np.nan, 5e-324]
 EDGE2 = [0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 1e-300, 1e300, -1e200, np.inf, np.nan]
@@ -38,6 +43,8 @@ ELEMENTWISE = sorted((p for p in registry().values() if p.elementwise), key=lamb
 def _arity(prim) -> int:
     if prim.name == "where":
         return 3
+    if prim.samples:  # (keyword parameters of the impl come from the sample)
+        return len(prim.samples()[0].args)
     nin = getattr(prim.impl, "nin", None)
     if nin:
         return nin
@@ -58,8 +65,10 @@ def _modes(prim, n: int) -> dict:
     def at_first(f, a):
         return lambda t: f(*a[:first], t, *a[first + 1:])
 
+    params = prim.samples()[0].params if prim.samples else {}
+
     def f(*a):
-        return prim(*a)
+        return prim(*a, **params)
 
     def gsum(*a):
         g = cr.grad(f, argnums=nums)(*a)
@@ -91,10 +100,24 @@ def _run(fn, args) -> tuple:
     return value, bool([w for w in caught if issubclass(w.category, RuntimeWarning)])
 
 
+EDGE3 = [0.0, -1.0, 0.5, 2.0, 1e300, np.inf, np.nan]
+
+
 def _points(prim, n: int) -> list:
     if prim.name == "where":
         return [(c, x, y) for c in (True, False) for x, y in itertools.product(EDGE2, EDGE2)]
-    return list(itertools.product(EDGE if n == 1 else EDGE2, repeat=n))
+    return list(itertools.product({1: EDGE, 2: EDGE2}.get(n, EDGE3), repeat=n))
+
+
+# Deliberate refusals (a derivative in a held-fixed order or shape parameter, an order too
+# large to compute in bounded time) are fine when every representation raises the same.
+DELIBERATE = (NotImplementedError, ValueError)
+
+
+def _same_refusal(results: dict) -> bool:
+    errors = [v for v, _ in results.values()]
+    return all(isinstance(e, DELIBERATE) for e in errors) and \
+        len({(type(e), str(e)) for e in errors}) == 1
 
 
 def _represent(rep, point: tuple) -> tuple:
@@ -120,6 +143,8 @@ def test_python_floats_numpy_scalars_and_0d_arrays_agree(prim):
         for point in _points(prim, n):
             results = {name: _run(fn, _represent(rep, point)) for name, rep in REPS.items()}
             (v0, w0), *others = results.values()
+            if _same_refusal(results):
+                continue
             for name, (v, w) in results.items():
                 if isinstance(v, Exception):
                     bad.append(f"{mode}{point} {name}: {type(v).__name__}: {v}")

@@ -184,3 +184,13 @@ def test_chainrule_imports_without_scipy():
                          timeout=60)
     assert out.returncode == 0, out.stderr
     assert 'pip install "chainrule[scipy]"' in out.stdout
+
+
+def test_yn_refuses_orders_that_scipy_cannot_compute_in_bounded_time():
+    # SciPy's yn recurs |n| times and never returns for yn(inf, 1e300) or yn(3e9, 1e300)
+    from chainrule.scipy._bessel import MAX_YN_ORDER
+    for n in (np.inf, -1e300, 3e9, MAX_YN_ORDER + 1.0):
+        with pytest.raises(ValueError, match="order n must satisfy"):
+            csp.yn(n, 1e300)
+    assert np.isnan(csp.yn(np.nan, 2.0))
+    assert csp.yn(3, 2.0) == sc.yn(3, 2.0)

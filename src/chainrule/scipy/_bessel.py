@@ -55,8 +55,22 @@ jn_p = binary(
     lambda ans, n, x: 0.5 * (jn_p(n - 1, x) - jn_p(n + 1, x)),
     rule="Bessel rule", statement="Jn'(u) = (J(n-1)(u) - J(n+1)(u)) / 2 u'",
     samples=order_samples("jn", (2, 0, 3), -3.0, 3.0), save_ans=False)
+#: SciPy's yn recurs |n| times (and never stops for |n| beyond 2**31 with a large x):
+#: larger orders are refused, so a call is bounded (10**7 steps take about 0.1 s).
+MAX_YN_ORDER = 10**7
+
+
+def _yn(n, x):
+    """``scipy.special.yn`` for orders ``|n| <= MAX_YN_ORDER`` (NaN passes through)."""
+    big = np.abs(np.asarray(n, dtype=float)) > MAX_YN_ORDER
+    if np.any(big):
+        raise ValueError(f"yn: the order n must satisfy |n| <= {MAX_YN_ORDER} (SciPy's "
+                         f"recurrence takes |n| steps); got {np.asarray(n)[big].flat[0]!r}")
+    return sc.yn(n, x)
+
+
 yn_p = binary(
-    "yn", keep_float(sc.yn), refuse("yn", "the order n", _ORDER),
+    "yn", keep_float(_yn), refuse("yn", "the order n", _ORDER),
     lambda ans, n, x: 0.5 * (yn_p(n - 1, x) - yn_p(n + 1, x)),
     rule="Bessel rule", statement="Yn'(u) = (Y(n-1)(u) - Y(n+1)(u)) / 2 u'", domain="x > 0",
     samples=order_samples("yn", (2, 0, 3), 0.5, 4.0), save_ans=False)

@@ -21,7 +21,7 @@ import scipy.special as sc
 
 from ...core import Primitive, Sample, Tracer, primal_value
 from ...numpy._base import binary, dtype, sample_args, unary
-from ...numpy._elementwise import absolute, exp, log, log1p, sign, where
+from ...numpy._elementwise import absolute, exp, log, log1p, power, sign, where
 from .._common import keep_float
 from .._gamma import betaln, digamma, gammaln
 from ._ibeta import ibeta_d
@@ -83,7 +83,7 @@ def _stdtr_ddf(ans, df, t):
     a = 0.5 * df
     y = df / r
     term = 0.5 * ibeta_d(a, 0.5, y, da=1, db=0) + exp(
-        (a - 1) * log(y) - betaln(a, 0.5)) * absolute(ts) * r ** -1.5
+        (a - 1) * log(y) - betaln(a, 0.5)) * absolute(ts) * power(r, -1.5)
     out = -0.5 * sign(ts) * term
     return where(zero, t * _dpdf0_ddf(df), out) if np.any(zero) else out
 
