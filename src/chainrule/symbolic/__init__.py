@@ -7,6 +7,9 @@
 2*x*sin(x) + x**2*cos(x)
 """
 
+from ._algebra import cancel, collect, expand, factor, together
+from ._textbook import tidy
+from ._trig import trigsimp
 from .calculus import diff, evaluate, gradient, hessian, jacobian, lambdify, subs
 from .expr import Const, Expr, Symbol, symbols
 from .interop import from_sympy, to_sympy
@@ -19,4 +22,5 @@ __all__ = [
     "Const", "Equation", "Expr", "ParseError", "Step", "Symbol", "diff", "evaluate",
     "from_sympy", "gradient", "hessian", "jacobian", "lambdify", "latex", "parse", "simplify",
     "sizes", "steps", "subs", "symbols", "to_str", "to_str_shared", "to_sympy",
+    "expand", "factor", "together", "cancel", "collect", "trigsimp", "tidy",
 ]

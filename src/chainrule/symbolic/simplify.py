@@ -275,9 +275,21 @@ def _canon(e: Expr, args: list) -> Expr:
 
 
 @budgeted
-def simplify(e: Expr) -> Expr:
+def simplify(e: Expr, textbook: bool = False) -> Expr:
     """The canonical form of ``e`` (memoized over the graph, so shared parts are done once,
-    and parts already simplified, by this or an earlier call, are not visited again)."""
+    and parts already simplified, by this or an earlier call, are not visited again).
+
+    With ``textbook=True``, the textbook form instead (:func:`chainrule.symbolic.tidy`):
+    the shortest of the canonical form, multiplied out, over one denominator, with common
+    factors taken out and the trigonometric identities applied.
+
+    >>> from chainrule.symbolic import parse
+    >>> simplify(parse("x**2*exp(x) + 2*x*exp(x)"), textbook=True)
+    x*exp(x)*(x + 2)
+    """
+    if textbook:
+        from ._textbook import tidy
+        return tidy(e)
     _prims()
     done: dict[int, Expr] = {}
     stack = [(e, False)]

@@ -1,0 +1,199 @@
+"""Textbook form: the shortest of a few equivalent rewritings, as a careful teacher writes.
+
+:func:`tidy` tries, on the canonical form, multiplying out (:func:`expand`), one common
+denominator with cancellation (:func:`together`), common factors taken out
+(``factor_terms``), factoring over the rationals and the trigonometric identities
+(:func:`trigsimp`), inside sums, products and function arguments, and keeps at each level
+the candidate with the fewest operations (:func:`op_count` of its printed text; ties keep
+the earlier candidate, the canonical form first). Every candidate is built from canonical
+nodes, so none widens the domain.
+
+>>> from chainrule.symbolic import parse
+>>> tidy(parse("-(x - 1)/(x + 1)**2 + 1/(x + 1)"))
+2/(x + 1)**2
+>>> tidy(parse("x**x*log(x) + x**x"))
+x**x*(log(x) + 1)
+>>> op_count("x**x*(log(x) + 1)"), op_count("-1/sin(x)**2")
+(4, 3)
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..core import Primitive
+from ..core.budget import budgeted, check_time
+from . import _algebra as A
+from . import _flatten as fl
+from ._rewrite import display, named_functions, root_squares
+from .expr import Const, Expr, make
+from .simplify import _build_product, _prims, canonical_add, canonical_mul, canonical_pow, simplify
+
+__all__ = ["tidy", "op_count"]
+
+_LIMIT = 400  # larger trees are left in canonical form (tidying them would cost too much)
+
+
+def op_count(e: Any) -> int:
+    """The number of operations in an expression's text (Python syntax): one per binary
+    operator, per function call and per unary minus that is not part of a number.
+
+    The same count is used for chainrule's answers and for the textbook's, so
+    ``sec(x)*tan(x)`` and ``tan(x)/cos(x)`` both count 3.
+    """
+    text = e if isinstance(e, str) else str(e)
+    count = 0
+    for node in ast.walk(ast.parse(text, mode="eval")):
+        if isinstance(node, (ast.BinOp, ast.Call)):
+            count += 1
+        elif isinstance(node, ast.UnaryOp) and not isinstance(node.operand, ast.Constant):
+            count += 1
+    return count
+
+
+def _is(e: Expr, *names: str) -> bool:
+    return isinstance(e.op, Primitive) and e.op.name in names
+
+
+def _cost(e: Expr) -> tuple:
+    """Operations of the printed text, then divisions: of two forms as long, one fraction
+    (``(x*cos(x) - sin(x))/x**2``) is preferred to a sum of fractions."""
+    text = str(display(e))
+    return op_count(text), text.count("/")
+
+
+def _best(cands: list) -> Expr:
+    best, cost = None, None
+    for c in cands:
+        if c is None or c.tree_size > 4 * _LIMIT:
+            continue
+        k = _cost(c)
+        if cost is None or k < cost:
+            best, cost = c, k
+    return best
+
+
+def _try(fn, e: Expr) -> Expr | None:
+    try:
+        return fn(e)
+    except (ZeroDivisionError, RecursionError):
+        return None
+
+
+def _polish_factors(e: Expr, memo: dict) -> Expr:
+    """Each sum among the factors of a product tidied on its own."""
+    if not _is(e, "multiply", "power"):
+        return _tidy(e, memo) if _is(e, "add") else e
+    coeff, fs = fl.flat_prod(e)
+    out = [Const(coeff)]
+    for b, x in fs.items():
+        nb = _tidy(b, memo) if _is(b, "add") else b
+        out.append(canonical_pow(nb, x if isinstance(x, Expr) else Const(x)))
+    return canonical_mul(*out)
+
+
+def _shallow_expand(e: Expr) -> Expr:
+    """Each term multiplied out over its largest sum factor only, the other sums kept
+    whole: ``u*(u**2 + 1/x) + 2*u/x`` is ``u**3 + 3*u/x`` for ``u = log(x) + 1``."""
+    out = []
+    for t in A.terms_of(e):
+        coeff, fs = fl.flat_prod(t)
+        sums = [b for b, x in fs.items() if _is(b, "add") and x.__class__ is int and x == 1]
+        if not sums:
+            out.append(t)
+            continue
+        big = max(sums, key=lambda b: len(fl.flat_sum(b)[1]))
+        rest = _build_product(coeff, {b: x for b, x in fs.items() if b is not big})
+        out.extend(canonical_mul(rest, u) for u in A.terms_of(big))
+    return canonical_add(*out)
+
+
+def _together(e: Expr) -> Expr:
+    """One fraction, its numerator multiplied out, with the square roots that the
+    denominator keeps squared away in the numerator."""
+    t = A.together_node(e, expand_numerator=True)
+    num, den = A.split_fraction(t)
+    num2 = root_squares(num, den)
+    return t if num2 is num else canonical_mul(num2, canonical_pow(den, Const(-1)))
+
+
+def _factor(e: Expr) -> Expr:
+    num, den = A.split_fraction(e)
+    return canonical_mul(A.factor(num), canonical_pow(A.factor(den), Const(-1)))
+
+
+def _named(e: Expr) -> Expr:
+    if _is(e, "add"):
+        return canonical_add(*[named_functions(t) for t in A.terms_of(e)])
+    return named_functions(e)
+
+
+def _candidates(e: Expr, memo: dict) -> list:
+    from ._trig import trigsimp_node
+    cands = [e]
+    small = e.tree_size < _LIMIT
+    sources = [e]
+    for fn in (A.expand, _shallow_expand):
+        s = _try(fn, e) if small else None
+        if s is not None and all(s is not u for u in sources):
+            sources.append(s)
+    cands += sources[1:]
+    for src in sources:
+        tog = _try(_together, src)
+        if tog is not None and tog is not src:
+            cands.append(_polish_factors(tog, memo))
+        if _is(src, "add"):
+            for simplest in (False, True):
+                ft = A.factor_terms(src, simplest)
+                if ft is not src:
+                    cands.append(_polish_factors(ft, memo))
+    if small:
+        cands += [_try(A._cancel_node, e), _try(_factor, e)]
+    cands.append(_try(trigsimp_node, _best(cands)))
+    cands += [_try(_named, c) for c in cands if c is not None]
+    return cands
+
+
+def _tidy(e: Expr, memo: dict) -> Expr:
+    if id(e) in memo:
+        return memo[id(e)]
+    check_time("tidying")
+    if not isinstance(e.op, Primitive):
+        out = e
+    elif _is(e, "add", "multiply", "power"):
+        memo[id(e)] = e  # a guard against cycles through the polishing of factors
+        out = _best(_candidates(_args_tidied(e, memo), memo))
+    else:
+        args = tuple(_tidy(a, memo) for a in e.args)
+        out = make(e.op, args, dict(e.params))
+    memo[id(e)] = out
+    return out
+
+
+def _args_tidied(e: Expr, memo: dict) -> Expr:
+    """``e`` with the arguments of the functions inside its sums and products tidied."""
+    if _is(e, "add"):
+        return canonical_add(*[_args_tidied(t, memo) for t in A.terms_of(e)])
+    if _is(e, "multiply", "power"):
+        coeff, fs = fl.flat_prod(e)
+        out = [Const(coeff)]
+        for b, x in fs.items():
+            nb = _tidy(b, memo)
+            nx = x if isinstance(x, Expr) else Const(x)
+            out.append(canonical_pow(nb, nx))
+        return canonical_mul(*out)
+    return _tidy(e, memo)
+
+
+@budgeted
+def tidy(e: Any) -> Expr:
+    """``e`` in textbook form (see the module docstring); equal to ``e`` wherever ``e`` is
+    defined, and defined nowhere else except at isolated points. Expressions of more than
+    400 nodes are returned in canonical form."""
+    from .calculus import formula
+    _prims()
+    e = simplify(formula(e))
+    if e.tree_size > _LIMIT:
+        return e
+    return display(_tidy(e, {}))
