@@ -12,8 +12,8 @@ primitives with rules (``ndtr``, ``log_ndtr``, ``ndtri``, ``stdtr``, ``igamma``,
 ``ibeta``...), differentiable in the arguments and the parameters, in forward and
 reverse mode, to any order, computed in float64 as SciPy does, with SciPy's nan where a
 parameter is invalid and ``-inf``/0/1 outside the support. The cdfs' derivatives in the
-shape parameters (``df``, ``a``, ``b``) are integrals computed by quadrature, to second
-order in those parameters: a third raises ``NotImplementedError``, never a silent zero.
+shape parameters (``df``, ``a``, ``b``) are integrals computed by quadrature, to order 12
+in those parameters (beyond, ``NotImplementedError``: never a silent zero).
 The counts ``k`` of ``poisson`` are held fixed.
 
 >>> from chainrule.scipy.stats import norm

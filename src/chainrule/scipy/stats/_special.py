@@ -9,7 +9,7 @@ t cdf). Their values are SciPy's; their rules are written with chainrule operati
 
 with phi the standard normal density; ``d/ddf stdtr`` goes through the incomplete beta
 function, ``T = I_y(df/2, 1/2) / 2`` for t < 0 with ``y = df / (df + t^2)``, and its
-parameter derivative (``ibeta_d``, quadrature): up to second order in df.
+parameter derivative (``ibeta_d``, quadrature).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 All functions are differentiable in ``x``, ``a``, ``b``, ``loc`` and ``scale``, in both
 modes. The cdfs' derivatives in ``a`` and ``b`` are integrals computed by quadrature (see
-``_ibeta``): up to second order in them (a third raises ``NotImplementedError``).
+``_ibeta``), to order 12 in them (beyond, ``NotImplementedError``).
 Outside the support ``[loc, loc + scale]`` the density is 0 and its log ``-inf``.
 
 >>> from chainrule.scipy.stats import beta

@@ -1,8 +1,8 @@
 """The chi-squared distribution, ``scipy.stats.chi2``'s functions, differentiable.
 
 chi2(df) is gamma(a = df / 2, scale = 2): all functions are differentiable in ``x``,
-``df``, ``loc`` and ``scale``, in both modes (the cdfs up to second order in ``df``; a
-third raises ``NotImplementedError``).
+``df``, ``loc`` and ``scale``, in both modes (the cdfs to order 12 in ``df``, by
+quadrature; beyond, ``NotImplementedError``).
 
 >>> from chainrule.scipy.stats import chi2
 >>> from chainrule import grad

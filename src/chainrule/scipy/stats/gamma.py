@@ -2,7 +2,7 @@
 
 All functions are differentiable in ``x``, ``a``, ``loc`` and ``scale``, in both modes. The
 cdfs' derivatives in the shape ``a`` are integrals computed by quadrature (see
-``_igamma``): up to second order in ``a`` (a third raises ``NotImplementedError``).
+``_igamma``), to order 12 in ``a`` (beyond, ``NotImplementedError``).
 Outside the support (x < loc) the density is 0 and its log ``-inf``, as in SciPy.
 
 >>> from chainrule.scipy.stats import gamma

@@ -2,8 +2,8 @@
 
 All functions are differentiable in ``x``, ``df``, ``loc`` and ``scale``, in both modes
 (the cdfs' derivative in ``df`` goes through the incomplete beta function's parameter
-derivative, by quadrature: up to second order in ``df``, a third raises
-``NotImplementedError``). ``df = inf`` is the normal distribution, as in SciPy.
+derivative, by quadrature: to order 12 in ``df``, beyond, ``NotImplementedError``).
+``df = inf`` is the normal distribution, as in SciPy.
 
 >>> from chainrule.scipy.stats import t
 >>> from chainrule import grad
