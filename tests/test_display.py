@@ -78,3 +78,11 @@ def test_plots_are_shown_once_in_a_notebook(monkeypatch):
 def test_grad_of_display_is_not_needed_for_values():
     # the display helpers never touch values: results stay plain NumPy
     assert float(cr.grad(lambda x: x ** 2)(3.0)) == 6.0
+
+
+def test_expressions_are_typeset():
+    from chainrule.symbolic import latex, parse
+    e = parse("x^2*sin(x)")
+    assert e._repr_latex_() == f"${latex(e)}$"
+    big = parse("+".join(f"x^{k}" for k in range(1, 1200)))
+    assert big._repr_latex_() is None  # too large to help: the notebook shows the text

@@ -59,6 +59,7 @@ STAGE = StageTrace()
 
 
 _REPR_TREE = 100_000  # larger trees are shown with their shared parts named
+_LATEX_TREE = 2_000  # larger trees are shown as text in notebooks
 
 
 class Expr(Tracer):
@@ -82,6 +83,11 @@ class Expr(Tracer):
         return to_str(self)
 
     __str__ = __repr__
+
+    def _repr_latex_(self) -> str | None:
+        """Typeset in a notebook (as text beyond a size where LaTeX would not help)."""
+        from .printing import latex
+        return None if self.tree_size > _LATEX_TREE else f"${latex(self)}$"
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
