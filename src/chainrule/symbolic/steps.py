@@ -5,70 +5,49 @@ every part that depends on ``var``, records which rule applies — named from th
 primitive's record in the registry, refined where the textbook distinguishes cases
 (constant multiple vs product, power vs exponential vs logarithmic differentiation, chain
 rule for a function of an inner expression) — its simplified derivative, and a numeric
-spot check against a central difference. The derivative at the root is computed exactly
-as :func:`diff` computes it, so the last line of a derivation always equals ``diff``'s
-answer.
+spot check against a central difference. A tutor's lines come with the rules (see
+:mod:`._steps_chain`): the chain rule names its inner part (``let u = 3*x + 2``), ``u^v``
+is differentiated through ``ln y = v ln u``, each step shows the line assembled from its
+parts, and the root ends with a ``simplify`` step whose last form is :func:`diff`'s own
+answer (so the derivation always ends where ``diff`` does).
 
 >>> from chainrule.symbolic import parse, steps
->>> print(steps(parse("x**2*sin(x)"), "x").text())
-d/dx [x**2*sin(x)] = 2*x*sin(x) + x**2*cos(x)  -- product rule: (u v)' = u' v + u v'
-  d/dx [x**2] = 2*x  -- power rule: (u^n)' = n u^(n-1) u'
-  d/dx [sin(x)] = cos(x)  -- trigonometric rule: (sin u)' = cos u u'
+>>> print(steps(parse("sin(3x + 2)"), "x").text())  # doctest: +NORMALIZE_WHITESPACE
+d/dx [sin(3*x + 2)] = 3*cos(3*x + 2)  -- chain rule with the trigonometric rule:
+  (sin u)' = cos u u', times the inner derivative  [x = 0.7: -1.72447; finite difference -1.72447]
+  let u = 3*x + 2, then d/dx sin(u) = cos(u) * du/dx
+  d/dx [3*x + 2] = 3  -- sum rule: (u + v)' = u' + v'  [x = 0.7: 3; finite difference 3]
+    d/dx [3*x] = 3  -- constant multiple rule: (c u)' = c u'  [x = 0.7: 3; finite difference 3]
+  simplify: cos(3*x + 2) * 3 = 3*cos(3*x + 2)  -- simplify: the same function, rewritten
+  as diff prints it  [x = 0.7: -1.72447; finite difference -1.72447]
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..core import Primitive
+from ..core import Primitive, registry
 from ..core.budget import BudgetExceeded, budgeted, check_time
-from .calculus import _symbol, _tangents, evaluate, formula
-from .expr import Expr, as_expr, walk_postorder
-from .printing import latex, to_str
+from ._steps_chain import (
+    Names,
+    assemble,
+    assembled_line,
+    chain_intro,
+    dependent_args,
+    is_chain,
+    log_form,
+    outer_derivative,
+    substituted,
+    wrapped,
+)
+from ._steps_render import Step, Tok
+from .calculus import _symbol, _tangents, diff, evaluate, formula
+from .expr import Expr, as_expr, make, walk_postorder
+from .printing import to_str
 from .simplify import simplify
 
 __all__ = ["Step", "steps"]
-
-
-@dataclass
-class Step:
-    """One rule applied to one part of the formula."""
-
-    expr: Expr
-    derivative: Expr
-    rule: str
-    statement: str
-    children: list = field(default_factory=list)
-    check: tuple | None = None  # (point, symbolic value, finite-difference value, agrees)
-    var: str = "x"
-
-    def text(self, indent: int = 0) -> str:
-        lines = []
-        for step, depth in self._walk_depth():
-            head = (f"{'  ' * (indent + depth)}d/d{step.var} [{to_str(step.expr)}] = "
-                    f"{to_str(step.derivative)}")
-            rule = f"{step.rule}: {step.statement}" if step.statement else step.rule
-            lines.append(f"{head}  -- {rule}")
-        return "\n".join(lines)
-
-    def latex(self) -> str:
-        rows = [rf"\frac{{d}}{{d{s.var}}}\left[{latex(s.expr)}\right] &= "
-                rf"{latex(s.derivative)} && \text{{{s.rule}}}" for s in self.walk()]
-        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
-
-    def _walk_depth(self):
-        stack = [(self, 0)]  # explicit stack: a derivation can be a thousand steps deep
-        while stack:
-            step, depth = stack.pop()
-            yield step, depth
-            stack.extend((c, depth + 1) for c in reversed(step.children))
-
-    def walk(self):
-        """Every step, parents before children (depth first, in order)."""
-        for step, _ in self._walk_depth():
-            yield step
 
 
 def _rule_for(node: Expr, var: Expr, dep: dict) -> tuple[str, str]:
@@ -81,6 +60,8 @@ def _rule_for(node: Expr, var: Expr, dep: dict) -> tuple[str, str]:
     if name == "divide" and not uses[1]:
         return "constant multiple rule", "(u / c)' = u' / c"
     if name == "power":
+        if not uses[1] and args[0] is not var:
+            return f"chain rule with the {prim.rule}", "(u^n)' = n u^(n-1) u'"
         if not uses[1]:
             return prim.rule, "(u^n)' = n u^(n-1) u'"
         if not uses[0]:
@@ -160,52 +141,164 @@ def _chain_rule_text(node: Expr, leaves: list, dep: dict) -> tuple[str, str]:
                             "(u / v)' = (u' v - u v') / v^2")
 
 
-def _step(node: Expr, var: Expr, dep: dict, built: dict) -> Step:
+_ASSEMBLED = "= "  # the label of the assembled line (the root shows it as "simplify")
+_MAX_LOG_DEPTH = 4  # x^x^x^...: deeper towers are explained in one line each
+
+
+def _step(node: Expr, var: Expr, dep: dict, built: dict, ctx: _Context) -> Step:
     derivative = simplify(_tangents(node, var))
+    name = var.args[0]
     if node is var:
-        return Step(node, derivative, "variable rule", f"d{var.args[0]}/d{var.args[0]} = 1")
+        return Step(node, derivative, "variable rule", f"d{name}/d{name} = 1", var=name)
     args = _leaves(node) if _kind(node) else list(node.args)
     if len(args) > 2:
         rule, statement = _chain_rule_text(node, args, dep)
     else:
         args = list(node.args)
         rule, statement = _rule_for(node, var, dep)
+    if rule == "logarithmic differentiation" and ctx.log_depth < _MAX_LOG_DEPTH:
+        return _log_step(Step(node, derivative, rule, statement, var=name), var, ctx)
     kids = [built[id(a)] for a in args if dep[id(a)] and a is not var]
-    return Step(node, derivative, rule, statement, kids)
+    step = Step(node, derivative, rule, statement, kids, var=name)
+    outer = None
+    if is_chain(node, var, dep):
+        step.inner = dependent_args(node, dep)[0]
+        _, dfu = outer_derivative(node, step.inner, "u")
+        outer = substituted(dfu, "u", step.inner)
+    if kids or outer is not None or _kind(node):
+        derivs = {id(k.expr): k.derivative for k in kids}
+        step.assembled = assemble(node, var, dep, derivs, outer)
+        if to_str(step.assembled) != to_str(derivative):
+            step.after.append((_ASSEMBLED, assembled_line(step)))
+    return step
 
 
-@budgeted
-def steps(expr: Any, var: Any, at: dict | None = None) -> Step:
-    """The derivation of ``d expr / d var`` as a tree of :class:`Step`.
+def _log_step(step: Step, var: Expr, ctx: _Context) -> Step:
+    """``u^v``: let y = u^v, take ln of both sides, differentiate, solve for y'."""
+    node, logs = step.expr, log_form(step.expr)
+    ctx.log_depth += 1
+    inner = _build(logs, var, ctx)
+    ctx.log_depth -= 1
+    y = ctx.y
+    step.children = [inner]
+    step.assembled = make(registry()["multiply"], (node, inner.derivative), {})
+    step.intro += [("", (Tok(f"let {y} = "), node)),
+                   ("take ln of both sides: ", (Tok(f"ln({y}) = ", rf"\ln {y} = "), logs))]
+    step.after += [
+        ("differentiate both sides: ",
+         (Tok(f"{y}'/{y} = ", rf"\frac{{{y}'}}{{{y}}} = "), inner.derivative)),
+        (f"solve for {y}': ", (Tok(f"{y}' = {y} * ", rf"{y}' = {y} \cdot "),
+                               *wrapped(inner.derivative), Tok(" = "), step.assembled))]
+    return step
 
-    A chain of sums (or of products and quotients) is one step whose parts are its
-    terms (factors), so the derivation of ``x + x + ... + x`` has as many steps as terms.
 
-    Args:
-        expr: a formula, as written (parsed or built from symbols).
-        var: the symbol to differentiate by (or its name).
-        at: values for the spot checks (default: the variable at 0.7, others nearby).
-    """
-    expr, var = formula(expr), _symbol(var)
+class _Context:
+    """What one derivation shares: the check point and the names it gives."""
+
+    def __init__(self, expr: Expr, var: Expr, point: dict) -> None:
+        self.point, self.names, self.log_depth = point, Names(expr), 0
+        taken = {s.args[0] for s in expr.free_symbols()}
+        self.y = "y" if "y" not in taken else self.names.next()
+
+
+def _build(expr: Expr, var: Expr, ctx: _Context) -> Step | None:
     nodes = walk_postorder(expr)
     dep: dict[int, bool] = {}
     for node in nodes:
         dep[id(node)] = node is var or (isinstance(node.op, Primitive) and
                                         any(dep[id(a)] for a in node.args))
     absorbed = _absorbed(nodes, expr)
-    point = _point(expr, var, at)
     built: dict[int, Step] = {}
     for node in nodes:
         if not dep[id(node)] or id(node) in built or id(node) in absorbed:
             continue
         check_time("explaining a derivative")
-        step = _step(node, var, dep, built)
-        step.var = var.args[0]
-        step.check = _spot_check(node, step.derivative, var, point)
+        step = _step(node, var, dep, built, ctx)
+        step.check = _spot_check(node, step.derivative, var, ctx.point)
         built[id(node)] = step
-    if id(expr) not in built:
-        root = Step(expr, simplify(as_expr(0)), "constant rule",
-                    f"the formula does not depend on {var.args[0]}")
-        root.var = var.args[0]
-        return root
-    return built[id(expr)]
+    return built.get(id(expr))
+
+
+def _name_substitutions(root: Step, ctx: _Context) -> None:
+    """The chain steps' "let u = ..." lines, named top-down (u outermost, then v, ...)."""
+    for step in root.walk():
+        if step.inner is not None and not step.intro:
+            pieces, _ = chain_intro(step.expr, step.inner, step.var, ctx.names.next())
+            step.intro.append(("", pieces))
+
+
+def _finish(root: Step, expr: Expr, var: Expr, ctx: _Context) -> Step:
+    """The root shows ``diff``'s answer, reached by a last ``simplify`` step."""
+    final = diff(expr, var)
+    start = root.assembled if root.assembled is not None else root.derivative
+    root.derivative = final
+    root.check = _spot_check(expr, final, var, ctx.point)
+    root.after = [ln for ln in root.after if ln[0] != _ASSEMBLED]
+    if to_str(start) == to_str(final):
+        return root  # already as diff prints it: nothing to simplify
+    middle = simplify(start)
+    head: list = [Tok("simplify: ", r"\text{simplify: }")]
+    head += assembled_line(root) if root.assembled is not None else [start]
+    if to_str(middle) not in (to_str(start), to_str(final)):
+        head += [Tok(" = "), middle]
+    head += [Tok(" = "), final]
+    statement = "the same function, rewritten as diff prints it"
+    root.children = [*root.children, Step(expr, final, "simplify", statement,
+                                          check=root.check, var=root.var, head=tuple(head))]
+    return root
+
+
+@budgeted
+def steps(expr: Any, var: Any, at: dict | None = None, order: int = 1) -> Step:
+    """The derivation of ``d expr / d var`` as a tree of :class:`Step`.
+
+    A chain of sums (or of products and quotients) is one step whose parts are its
+    terms (factors), so the derivation of ``x + x + ... + x`` has as many steps as terms.
+    The chain rule names its inner part (``let u = 3*x + 2``), ``u^v`` is explained by
+    logarithmic differentiation, each step shows the line assembled from its parts, and
+    the last step simplifies to :func:`diff`'s answer (the root's ``derivative``).
+
+    Args:
+        expr: a formula, as written (parsed or built from symbols).
+        var: the symbol to differentiate by (or its name).
+        at: values for the spot checks (default: the variable at 0.7, others nearby).
+        order: the derivative's order; each order is a derivation of its own.
+    """
+    expr, var = formula(expr), _symbol(var)
+    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
+        raise ValueError(f"order must be a non-negative int, got {order!r}")
+    if order != 1:
+        return _higher(expr, var, at, order)
+    ctx = _Context(expr, var, _point(expr, var, at))
+    root = _build(expr, var, ctx)
+    if root is None:
+        return Step(expr, simplify(as_expr(0)), "constant rule",
+                    f"the formula does not depend on {var.args[0]}", var=var.args[0],
+                    check=_spot_check(expr, as_expr(0), var, ctx.point))
+    _name_substitutions(root, ctx)
+    return _finish(root, expr, var, ctx)
+
+
+def _higher(expr: Expr, var: Expr, at: dict | None, order: int) -> Step:
+    """``d^n/dx^n``: one derivation per order, each of the previous derivative."""
+    name = var.args[0]
+    final = diff(expr, var, order)
+    marks = (f"d{order}/d{name}{order} [", rf"\frac{{d^{{{order}}}}}{{d{name}^{{{order}}}}}\left[")
+    head = (Tok(*marks), expr, Tok("] = ", r"\right] = "), final)
+    root = Step(expr, final, "higher derivative",
+                "differentiate one order at a time, each derivative the previous one's",
+                var=name, head=head)
+    current, point = expr, _point(expr, var, at)
+    for _ in range(order):
+        if var not in current.free_symbols():
+            break
+        check_time("explaining a derivative")
+        child = steps(current, var, at=at)
+        root.children.append(child)
+        previous, current = current, child.derivative
+        root.check = _spot_check(previous, current, var, point)
+    if root.children and current is not final:
+        root.after.append((f"so d{order}/d{name}{order} [", (expr, Tok("] = "), final)))
+    if order == 0:
+        root.rule, root.statement = "no derivative", "the 0th derivative is the formula"
+    return root
