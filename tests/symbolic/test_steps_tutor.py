@@ -168,3 +168,22 @@ def test_critical_steps_report_the_points_and_the_note():
     two = critical_steps(parse("x^2 + x*y + y^2 - x"), ["x", "y"], [(-5, 5), (-5, 5)])
     assert "minimum (Hessian eigenvalues" in two.text()
     assert all(st.check is None or st.check[3] for st in two.walk())
+
+
+def test_cli_shows_the_steps(run):
+    status, out, err = run("diff", "sin(3x + 2)", "--steps")
+    assert status == 0 and err == ""
+    assert "let u = 3*x + 2, then d/dx sin(u) = cos(u) * du/dx" in out
+    assert out.rstrip().endswith("spot checks: all agree with finite differences")
+    status, out, _ = run("diff", "x^3", "--order", "2", "--steps")
+    assert status == 0 and "d2/dx2 [x**3] = 6*x" in out
+    status, out, _ = run("diff", "sqrt(x - 2)", "--steps")
+    assert status == 0 and "not made (undefined or not finite at the check point)" in out
+    for argv, words in ((["tangent", "x^2", "--at", "3", "--steps"], "  y = 6*x - 9"),
+                        (["taylor", "exp(x)", "--steps"], "p(x) = "),
+                        (["implicit", "x^2 + y^2 = 25", "--steps"], "dy/dx = -F_x/F_y"),
+                        (["critical", "x^3 - 3x", "--box", "-2:2", "--steps"],
+                         "first-derivative test")):
+        status, out, err = run(*argv)
+        assert status == 0 and err == "" and words in out, out
+        assert "\n\nsteps:\n" in out and "spot checks: " in out

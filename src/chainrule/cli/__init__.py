@@ -76,6 +76,8 @@ def _add_calculus(sub: argparse._SubParsersAction) -> None:
     c = add("critical", "critical points, classified as minimum, maximum or saddle")
     c.add_argument("--vars", help="comma-separated variables (default: all, sorted)")
     c.add_argument("--box", default="-10:10", help="search range per variable, e.g. -5:5,-3:3")
+    for command in (t, g, i, c):
+        command.add_argument("--steps", action="store_true", help="show the work, step by step")
 
 
 COMMANDS = {**COMMANDS, **MORE_COMMANDS}

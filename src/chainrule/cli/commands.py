@@ -143,14 +143,24 @@ def cmd_diff(a: argparse.Namespace) -> str:
     point = _point(a.at, _names(e) or [x], [x])
     out += _at_line(d, point, e)
     if a.steps:
-        if a.order != 1:
-            raise UsageError("--steps explains first derivatives; drop --order")
-        s = steps(e, x, at=point)
-        out += "\n\nsteps:\n" + (s.latex() if a.latex else s.text())
-        failed = [st for st in s.walk() if st.check and not st.check[3]]
-        out += "\n\nspot checks: " + ("all agree with finite differences" if not failed
-                                      else f"{len(failed)} disagree")
+        out += _steps_text(steps(e, x, at=point, order=a.order), a.latex)
     return out
+
+
+def _steps_text(s: Any, tex: bool) -> str:
+    """The derivation (text or LaTeX) and a count of its spot checks, as they came out."""
+    checks = [st.check for st in s.walk()]
+    bad = sum(1 for c in checks if c is not None and not c[3])
+    none = sum(1 for c in checks if c is None)
+    if not bad and not none:
+        summary = "all agree with finite differences"
+    else:
+        parts = [f"{len(checks) - bad - none} agree with finite differences"]
+        parts += [f"{bad} disagree"] if bad else []
+        parts += [f"{none} not made (undefined or not finite at the check point)"] if none \
+            else []
+        summary = ", ".join(parts)
+    return "\n\nsteps:\n" + (s.latex() if tex else s.text()) + "\n\nspot checks: " + summary
 
 
 def cmd_gradient(a: argparse.Namespace) -> str:
@@ -194,8 +204,11 @@ def cmd_taylor(a: argparse.Namespace) -> str:
     x = _wrt(e, a.wrt)
     at = _scalar_at(a.at, x)
     p = _bounded(analysis.taylor(e, x, at, _order(a.order)))
-    return (f"Taylor polynomial of {e} about {x} = {_point_text(at)}, order {a.order}:\n"
-            f"  {_show(p, a.latex)}")
+    out = (f"Taylor polynomial of {e} about {x} = {_point_text(at)}, order {a.order}:\n"
+           f"  {_show(p, a.latex)}")
+    if getattr(a, "steps", False):
+        out += _steps_text(analysis.taylor_steps(e, x, at, a.order), a.latex)
+    return out
 
 
 def cmd_tangent(a: argparse.Namespace) -> str:
@@ -204,8 +217,11 @@ def cmd_tangent(a: argparse.Namespace) -> str:
     at = _scalar_at(a.at, x)
     t = analysis.tangent(e, x, at)
     note = f"\n  note: {t.note}" if getattr(t, "note", "") else ""
-    return (f"tangent to y = {e} at {x} = {_point_text(at)}:\n  y = {_show(t.line, a.latex)}\n"
-            f"  point ({t.x0:g}, {_num(t.y0)}), slope {_num(t.slope)}{note}")
+    out = (f"tangent to y = {e} at {x} = {_point_text(at)}:\n  y = {_show(t.line, a.latex)}\n"
+           f"  point ({t.x0:g}, {_num(t.y0)}), slope {_num(t.slope)}{note}")
+    if getattr(a, "steps", False):
+        out += _steps_text(analysis.tangent_steps(e, x, at), a.latex)
+    return out
 
 
 def _num(v: Any) -> str:
@@ -227,6 +243,8 @@ def cmd_implicit(a: argparse.Namespace) -> str:
             gap = float(evaluate(F, point))
         if math.isfinite(gap) and abs(gap) > 1e-9 * max(1.0, *map(abs, point.values())):
             out += f"\n  note: the point is not on the curve (lhs - rhs = {gap:.6g} there)"
+    if getattr(a, "steps", False):
+        out += _steps_text(analysis.implicit_steps(formula, x, y), a.latex)
     return out
 
 
@@ -234,7 +252,11 @@ def cmd_critical(a: argparse.Namespace) -> str:
     e = _expr(a.formula)
     names = _vars(e, a.vars)
     box = opt.box(a.box, len(names))
-    return str(analysis.critical_points(e, [Symbol(n) for n in names], box))
+    xs = [Symbol(n) for n in names]
+    out = str(analysis.critical_points(e, xs, box))
+    if getattr(a, "steps", False):
+        out += _steps_text(analysis.critical_steps(e, xs, box), a.latex)
+    return out
 
 
 COMMANDS = {
