@@ -297,7 +297,7 @@ def test_promised_steps_text():
     answer = str(diff(parse("x**2*sin(x)"), "x"))  # the last line is diff's, in its form
     check = "  [x = 0.7: 1.27668; finite difference 1.27668]"
     last = ("" if answer == "2*x*sin(x) + x**2*cos(x)" else
-            f"\n  simplify: 2*x*sin(x) + x**2*cos(x) = {answer}  -- simplify: the same "
+            f"\n  simplify: 2*x * sin(x) + x**2 * cos(x) = {answer}  -- simplify: the same "
             f"function, rewritten as diff prints it{check}")
     assert steps(parse("x**2*sin(x)"), "x").text() == (
         f"d/dx [x**2*sin(x)] = {answer}  -- product rule: (u v)' = u' v + u v'{check}\n"

@@ -19,17 +19,19 @@ from __future__ import annotations
 from ..core import Primitive, registry
 from ..core.budget import check_time
 from ._exact_floats import rule_constants
-from ._steps_render import Tok
+from ._steps_render import Tok, line_text
 from .calculus import _tangents, subs
 from .expr import Const, Expr, Symbol, make
 from .printing import to_str
 from .simplify import simplify
 
 __all__ = ["Names", "assemble", "chain_intro", "dependent_args", "is_chain", "log_form",
-           "outer_derivative", "substituted", "wrapped", "assembled_line"]
+           "outer_derivative", "substituted", "wrapped", "assembled_line",
+           "same_as"]
 
 _NAMES = ("u", "v", "w", "t", "s")
 _NOT_CHAIN = ("negative", "add", "subtract", "multiply", "divide")
+_ARITHMETIC = (*_NOT_CHAIN, "power")
 
 
 def _p(name: str) -> Primitive:
@@ -74,8 +76,9 @@ def outer_derivative(node: Expr, inner: Expr, name: str) -> tuple[Expr, Expr]:
 
 def wrapped(e: Expr) -> tuple:
     """``e`` as pieces, in parentheses where it is a sum or starts with a minus sign."""
-    sums = ("add", "subtract", "negative")
-    if isinstance(e.op, Primitive) and e.op.name in sums or to_str(e).startswith("-"):
+    text = to_str(e)
+    call = isinstance(e.op, Primitive) and e.op.name not in _ARITHMETIC
+    if text.startswith("-") or not call and any(s in text for s in (" + ", " - ", "/")):
         return (Tok("(", r"\left("), e, Tok(")", r"\right)"))
     return (e,)
 
@@ -178,12 +181,46 @@ def _minus(e: Expr) -> Expr:
     return simplify(make(_p("negative"), (e,), {}))
 
 
+_TIMES = Tok(" * ", r" \cdot ")
+
+
 def assembled_line(step) -> tuple:
-    """The assembled line as pieces: a chain step as ``f'(u) * u'``, in parentheses."""
+    """The assembled line as pieces, as a textbook writes it: a chain step as
+    ``f'(u) * u'``, a product as ``u' * v + u * v'``, a quotient as
+    ``(u' * v - u * v')/v**2``, each part in parentheses where it needs them."""
     a = step.assembled
     if step.inner is not None and a.op == _p("multiply") and len(a.args) == 2:
-        return (*wrapped(a.args[0]), Tok(" * ", r" \cdot "), *wrapped(a.args[1]))
-    return (a,)
+        return (*wrapped(a.args[0]), _TIMES, *wrapped(a.args[1]))
+    node = step.expr
+    if not isinstance(node.op, Primitive) or node.op.name not in ("multiply", "divide"):
+        return (a,)
+    ds = [_part_derivative(step, arg) for arg in node.args]
+    if any(d is None for d in ds):
+        return (a,)  # a constant factor, or a longer chain: the assembled expression
+    (u, v), (du, dv) = node.args, ds
+    if node.op.name == "multiply":
+        return (*wrapped(du), _TIMES, *wrapped(v), Tok(" + "), *wrapped(u), _TIMES,
+                *wrapped(dv))
+    return (Tok("(", r"\frac{"), *wrapped(du), _TIMES, *wrapped(v), Tok(" - "), *wrapped(u),
+            _TIMES, *wrapped(dv), Tok(")/", "}{"), *_parens(v), Tok("**2", "^{2}}"))
+
+
+def same_as(pieces: tuple, e: Expr) -> bool:
+    """Whether the line of ``pieces`` reads as ``e`` (spaces around ``*`` aside)."""
+    return line_text(pieces).replace(" * ", "*") == to_str(e)
+
+
+def _part_derivative(step, arg: Expr) -> Expr | None:
+    if arg.op == "sym" and arg.args[0] == step.var:
+        return Const(1)
+    return next((c.derivative for c in step.children if c.expr is arg), None)
+
+
+def _parens(e: Expr) -> tuple:
+    call = isinstance(e.op, Primitive) and e.op.name not in _ARITHMETIC
+    if (call or e.op in ("sym", "const")) and to_str(e)[:1] != "-":
+        return (e,)
+    return (Tok("(", r"\left("), e, Tok(")", r"\right)"))
 
 
 def log_form(node: Expr) -> Expr:

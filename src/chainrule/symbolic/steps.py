@@ -38,6 +38,7 @@ from ._steps_chain import (
     is_chain,
     log_form,
     outer_derivative,
+    same_as,
     substituted,
     wrapped,
 )
@@ -168,8 +169,9 @@ def _step(node: Expr, var: Expr, dep: dict, built: dict, ctx: _Context) -> Step:
     if kids or outer is not None or _kind(node):
         derivs = {id(k.expr): k.derivative for k in kids}
         step.assembled = assemble(node, var, dep, derivs, outer)
-        if to_str(step.assembled) != to_str(derivative):
-            step.after.append((_ASSEMBLED, assembled_line(step)))
+        line = assembled_line(step)
+        if not same_as(line, derivative):
+            step.after.append((_ASSEMBLED, line))
     return step
 
 
@@ -234,11 +236,12 @@ def _finish(root: Step, expr: Expr, var: Expr, ctx: _Context) -> Step:
     root.derivative = final
     root.check = _spot_check(expr, final, var, ctx.point)
     root.after = [ln for ln in root.after if ln[0] != _ASSEMBLED]
-    if to_str(start) == to_str(final):
+    line = assembled_line(root) if root.assembled is not None else (start,)
+    if same_as(line, final):
         return root  # already as diff prints it: nothing to simplify
     middle = simplify(start)
     head: list = [Tok("simplify: ", r"\text{simplify: }")]
-    head += assembled_line(root) if root.assembled is not None else [start]
+    head += line
     if to_str(middle) not in (to_str(start), to_str(final)):
         head += [Tok(" = "), middle]
     head += [Tok(" = "), final]
