@@ -192,8 +192,6 @@ def test_svd_undefined_points_give_nan_values_stay_finite():
 
 
 def test_svd_refuses_what_it_cannot_do():
-    with pytest.raises(NotImplementedError, match="full_matrices=False"):
-        cnp.linalg.svd(np.ones((3, 2)))
     with pytest.raises(NotImplementedError, match="hermitian"):
         cnp.linalg.svd(np.eye(2), hermitian=True)
     with pytest.raises(TypeError, match="complex"):
@@ -274,8 +272,6 @@ def test_qr_matches_numpy_and_finite_differences(shape):
     np.testing.assert_allclose(np.sum(u * jv), np.sum(pull(u)[0] * t), rtol=1e-10)
 
 
-def test_qr_refuses_wide_and_other_modes():
-    with pytest.raises(NotImplementedError, match="m >= n"):
-        cnp.linalg.qr(np.ones((2, 3)))
+def test_qr_refuses_other_modes():  # wide and complete: tests/test_numpy_lstsq_svd.py
     with pytest.raises(NotImplementedError, match="reduced"):
-        cnp.linalg.qr(np.eye(2), mode="complete")
+        cr.grad(lambda a: cnp.linalg.qr(a, mode="raw")[0][0, 0])(np.eye(2))

@@ -130,50 +130,140 @@ def _copyltu(m):
     return m * (low + np.eye(n, dtype=dtype(m))) + mT(m * low)
 
 
-def _qr_q_jvp(t, q, a):
-    r = qr_r(a)
+def thin_jvp(t, q, r):
+    """``(dQ, dR)`` of the QR of a tall or square matrix (Walter & Lehmann)."""
     x, w = _qr_x_w(t, q, r)
-    return _right_solve(t, r) - matmul(q, x - w)
+    return _right_solve(t, r) - matmul(q, x - w), matmul(x - w, r)
+
+
+def thin_vjp(gq, gr, q, r):
+    """``A_bar`` from the cotangents of ``Q`` and ``R`` (either may be None) of the QR of a
+    tall or square matrix (Seeger et al.; Liao et al.)."""
+    m = 0.0 if gr is None else matmul(r, mT(gr))
+    if gq is not None:
+        m = m - matmul(mT(gq), q)
+    return _right_solve((0.0 if gq is None else gq) + matmul(q, _copyltu(m)), mT(r))
+
+
+# A wide matrix (m < n): A = [A1 A2] with A1 square gives Q R1 = A1 and R2 = Q^T A2, so
+# dR2 = dQ^T A2 + Q^T dA2, and in reverse Q_bar gains A2 R2_bar^T and A2_bar = Q R2_bar.
+
+
+def _cols(x, m: int):
+    return x[..., :, :m], x[..., :, m:]
+
+
+def _qr_q_jvp(t, q, a):
+    m, n = shape(a)[-2:]
+    r = qr_r(a)
+    return thin_jvp(_cols(t, m)[0], q, _cols(r, m)[0])[0] if m < n else thin_jvp(t, q, r)[0]
 
 
 def _qr_r_jvp(t, r, a):
-    q = qr_q(a)
-    x, w = _qr_x_w(t, q, r)
-    return matmul(x - w, r)
+    m, n = shape(a)[-2:]
+    if m >= n:
+        return thin_jvp(t, qr_q(a), r)[1]
+    q, (t1, t2) = qr_q(a), _cols(t, m)
+    dq, dr1 = thin_jvp(t1, q, _cols(r, m)[0])
+    return A.concatenate([dr1, matmul(mT(dq), _cols(a, m)[1]) + matmul(mT(q), t2)], axis=-1)
 
 
 def _qr_q_vjp(g, q, a):
-    r = qr_r(a)
-    return _right_solve(g + matmul(q, _copyltu(-matmul(mT(g), q))), mT(r))
+    m, n = shape(a)[-2:]
+    if m >= n:
+        return thin_vjp(g, None, q, qr_r(a))
+    a1 = thin_vjp(g, None, q, _cols(qr_r(a), m)[0])
+    return A.concatenate([a1, np.zeros(shape(a)[:-1] + (n - m,), dtype(a1))], axis=-1)
 
 
 def _qr_r_vjp(g, r, a):
-    q = qr_q(a)
-    return _right_solve(matmul(q, _copyltu(matmul(r, mT(g)))), mT(r))
+    m, n = shape(a)[-2:]
+    if m >= n:
+        return thin_vjp(None, g, qr_q(a), r)
+    q, (g1, g2) = qr_q(a), _cols(g, m)
+    a1 = thin_vjp(matmul(_cols(a, m)[1], mT(g2)), g1, q, _cols(r, m)[0])
+    return A.concatenate([a1, matmul(q, g2)], axis=-1)
 
 
-def _qr(a, i: int):
+def _qr(a, i: int, mode: str = "reduced"):
     a = np.asarray(a)
     if a.dtype == np.float16:
-        return np.linalg.qr(a.astype(np.float32))[i].astype(np.float16)
-    return np.linalg.qr(a)[i]
+        return np.linalg.qr(a.astype(np.float32), mode)[i].astype(np.float16)
+    return np.linalg.qr(a, mode)[i]
 
 
-def _qr_samples():
-    rng = np.random.default_rng(8191)
-    return [Sample((rng.uniform(-1, 1, size=s) + np.eye(*s[-2:]),))
-            for s in [(3, 3), (4, 2), (2, 3, 2)]]
+def _qr_samples(*shapes):
+    def make():
+        rng = np.random.default_rng(8191 + len(shapes))
+        return [Sample((rng.uniform(-1, 1, size=s) + np.eye(*s[-2:]),)) for s in shapes]
+    return make
 
 
 qr_q = defprim(
     "qr_q", lambda a: _qr(a, 0), jvp=(_qr_q_jvp,), vjp=(_qr_q_vjp,),
     rule="QR rule", statement="Q' = A' R^-1 - Q (X - W), X = Q^T A' R^-1",
-    domain="A real, m >= n, full column rank", samples=_qr_samples, real_only=True)
+    domain="A real of full rank (the leading square block, for a wide A)",
+    samples=_qr_samples((3, 3), (4, 2), (2, 3, 2), (2, 4), (2, 2, 3)))
 
 qr_r = defprim(
     "qr_r", lambda a: _qr(a, 1), jvp=(_qr_r_jvp,), vjp=(_qr_r_vjp,),
     rule="QR rule", statement="R' = (X - W) R, W = tril(X,-1) - tril(X,-1)^T",
-    domain="A real, m >= n, full column rank", samples=_qr_samples, real_only=True)
+    domain="A real of full rank (the leading square block, for a wide A)",
+    samples=_qr_samples((3, 3), (4, 2), (2, 3, 2), (2, 4), (2, 2, 3)))
+
+
+# Complete QR of a tall matrix (m > n): Q = [Q1 Q2] with Q1 the reduced factor, and Q2
+# the columns LAPACK's Householder reflections give. Roberts & Roberts (2024, eq. 32-33),
+# as JAX: with Z = Q[n:, :n] (Q[:n, :n] - I)^-1,
+#   dQ2 = dQ1 Z^T - (Q1 + Q2 Z) (dQ1[n:] - Z dQ1[:n])^T;  R is [R1; 0].
+
+
+def _complete_parts(q, a):
+    n = shape(a)[-1]
+    qnn = q[..., :n, :n] - np.eye(n, dtype=dtype(a))
+    z = _right_solve(q[..., n:, :n], qnn)
+    return n, q[..., :, :n], q[..., :, n:], z, qr_r_complete(a)[..., :n, :]
+
+
+def _qc_jvp(t, q, a):
+    n, q1, q2, z, r = _complete_parts(q, a)
+    dq1 = thin_jvp(t, q1, r)[0]
+    e = dq1[..., n:, :] - matmul(z, dq1[..., :n, :])
+    dq2 = matmul(dq1, mT(z)) - matmul(q1 + matmul(q2, z), mT(e))
+    return A.concatenate([dq1, dq2], axis=-1)
+
+
+def _qc_vjp(g, q, a):
+    n, q1, q2, z, r = _complete_parts(q, a)
+    g1, g2 = _cols(g, n)
+    e = -matmul(mT(g2), q1 + matmul(q2, z))
+    back = A.concatenate([-matmul(mT(z), e), e], axis=-2)
+    return thin_vjp(g1 + matmul(g2, z) + back, None, q1, r)
+
+
+def _rc_jvp(t, r, a):
+    n = shape(a)[-1]
+    dr = thin_jvp(t, qr_q_complete(a)[..., :, :n], r[..., :n, :])[1]
+    zeros = np.zeros(shape(r)[:-2] + (shape(r)[-2] - n, n), dtype(r))
+    return A.concatenate([dr, zeros], axis=-2)
+
+
+def _rc_vjp(g, r, a):
+    n = shape(a)[-1]
+    return thin_vjp(None, g[..., :n, :], qr_q_complete(a)[..., :, :n], r[..., :n, :])
+
+
+qr_q_complete = defprim(
+    "qr_q_complete", lambda a: _qr(a, 0, "complete"), jvp=(_qc_jvp,), vjp=(_qc_vjp,),
+    rule="QR rule (complete)",
+    statement="Q2' = Q1' Z^T - (Q1 + Q2 Z) (Q1'[n:] - Z Q1'[:n])^T, "
+              "Z = Q[n:, :n] (Q[:n, :n] - I)^-1",
+    domain="A real, m > n, of full column rank", samples=_qr_samples((4, 2), (2, 3, 2)))
+
+qr_r_complete = defprim(
+    "qr_r_complete", lambda a: _qr(a, 1, "complete"), jvp=(_rc_jvp,), vjp=(_rc_vjp,),
+    rule="QR rule (complete)", statement="R' = [(X - W) R1; 0]",
+    domain="A real, m > n, of full column rank", samples=_qr_samples((4, 2), (2, 3, 2)))
 
 
 class QRResult(NamedTuple):
@@ -184,21 +274,33 @@ class QRResult(NamedTuple):
 
 
 def qr(a, mode: str = "reduced"):
-    """Reduced QR decomposition of a real tall matrix (or stack), as
-    ``numpy.linalg.qr``; differentiable in ``Q`` and ``R`` where ``a`` has full column
-    rank (the rules solve with ``R``). Only ``mode='reduced'`` (or ``'r'``) and
-    ``m >= n`` are supported.
+    """QR decomposition of a real matrix (or stack), as ``numpy.linalg.qr``;
+    differentiable in ``Q`` and ``R`` where ``a`` has full rank (for a wide ``a``, where
+    its leading square block has: the rules solve with it).
+
+    Modes as NumPy: ``'reduced'`` (``Q`` is ``m x k``, ``R`` is ``k x n``, ``k = min(m,
+    n)``), ``'complete'`` (``Q`` is ``m x m``, ``R`` is ``m x n``) and ``'r'``; ``'raw'``
+    (LAPACK's Householder form) has values only, no derivative. The last ``m - n``
+    columns of a complete ``Q`` of a tall matrix are the ones LAPACK's Householder
+    reflections give, a smooth function of ``a``; their derivative is that of JAX
+    (Roberts & Roberts 2024, arXiv:2409.13374).
 
     >>> import chainrule.numpy as cnp
     >>> q, r = cnp.linalg.qr(cnp.array([[3.0], [4.0]]))
     >>> r
     array([[-5.]])
+    >>> cnp.linalg.qr(cnp.array([[3.0, 1.0]])).R
+    array([[3., 1.]])
     """
+    if not A._holds_tracer([a]):
+        out = np.linalg.qr(a, mode)
+        return QRResult(*out) if isinstance(out, tuple) and mode != "raw" else out
     a = _real_rect(A.asarray(a), "qr")
     m, n = shape(a)[-2:]
-    if mode not in ("reduced", "r") or m < n:
+    if mode not in ("reduced", "complete", "r"):
+        np.linalg.qr(np.zeros((1, 1)), mode)  # NumPy's error for an unknown mode
         raise NotImplementedError(
-            f"qr: only mode='reduced' or 'r' of a tall matrix (m >= n) is differentiable; "
-            f"got mode={mode!r} for a {m}x{n} matrix")
+            f"qr: mode={mode!r} has no derivative; use 'reduced', 'complete' or 'r'")
+    if mode == "complete" and m > n:
+        return QRResult(qr_q_complete(a), qr_r_complete(a))
     return qr_r(a) if mode == "r" else QRResult(qr_q(a), qr_r(a))
-

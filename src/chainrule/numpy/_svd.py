@@ -74,42 +74,65 @@ def _s_vjp(g, ans, a):
     return einsum_p(u, g, vh, spec=((b + "ik", b + "k", b + "kj"), b + "ij"))
 
 
-def _u_jvp(t, ans, a):
-    s, v = svd_s(a), mT(svd_vh(a))
-    dp = matmul(mT(ans), matmul(t, v))
-    du = matmul(ans, _f_times(s * s, dp * _row(s) + _col(s) * mT(dp), by_column=False))
-    if shape(a)[-2] > shape(a)[-1]:
-        du = du + (matmul(t, v) - matmul(ans, dp)) / _row(s)
+def _u_tangent(t, u, s, v, tall: bool):
+    """dU of the determined singular vectors ``u`` (``min(m, n)`` columns)."""
+    dp = matmul(mT(u), matmul(t, v))
+    du = matmul(u, _f_times(s * s, dp * _row(s) + _col(s) * mT(dp), by_column=False))
+    if tall:
+        du = du + (matmul(t, v) - matmul(u, dp)) / _row(s)
     return du + _zero_poison(s, t)
 
 
-def _u_vjp(g, ans, a):
-    s, vh = svd_s(a), svd_vh(a)
-    j = matmul(mT(ans), g)
+def _u_cotangent(g, u, s, vh, tall: bool):
+    j = matmul(mT(u), g)
     inner = _f_times(s * s, j - mT(j), by_column=True) * _row(s)
-    if shape(a)[-2] > shape(a)[-1]:
-        return matmul(matmul(ans, inner) + (g - matmul(ans, j)) / _row(s), vh) \
+    if tall:
+        return matmul(matmul(u, inner) + (g - matmul(u, j)) / _row(s), vh) \
             + _zero_poison(s, g)
-    return matmul(ans, matmul(inner, vh)) + _zero_poison(s, g)
+    return matmul(u, matmul(inner, vh)) + _zero_poison(s, g)
 
 
-def _vh_jvp(t, ans, a):
-    u, s, v = svd_u(a), svd_s(a), mT(ans)
+def _vh_tangent(t, u, s, vh, wide: bool):
+    """dVh of the determined rows ``vh`` (``min(m, n)`` of them)."""
+    v = mT(vh)
     dp = matmul(mT(u), matmul(t, v))
     dv = matmul(v, _f_times(s * s, _col(s) * dp + mT(dp) * _row(s), by_column=False))
-    if shape(a)[-1] > shape(a)[-2]:
+    if wide:
         dv = dv + (matmul(mT(t), u) - matmul(v, mT(dp))) / _row(s)
     return mT(dv) + _zero_poison(s, t)
 
 
-def _vh_vjp(g, ans, a):
-    u, s, v = svd_u(a), svd_s(a), mT(ans)
-    vbar = mT(g)
+def _vh_cotangent(g, u, s, vh, wide: bool):
+    v, vbar = mT(vh), mT(g)
     k = matmul(mT(v), vbar)
-    out = matmul(u, matmul(_col(s) * _f_times(s * s, k - mT(k), by_column=True), ans))
-    if shape(a)[-1] > shape(a)[-2]:
+    out = matmul(u, matmul(_col(s) * _f_times(s * s, k - mT(k), by_column=True), vh))
+    if wide:
         out = out + matmul(u, mT(vbar - matmul(v, k)) / _col(s))
     return out + _zero_poison(s, g)
+
+
+def _tall(a) -> bool:
+    return shape(a)[-2] > shape(a)[-1]
+
+
+def _wide(a) -> bool:
+    return shape(a)[-1] > shape(a)[-2]
+
+
+def _u_jvp(t, ans, a):
+    return _u_tangent(t, ans, svd_s(a), mT(svd_vh(a)), _tall(a))
+
+
+def _u_vjp(g, ans, a):
+    return _u_cotangent(g, ans, svd_s(a), svd_vh(a), _tall(a))
+
+
+def _vh_jvp(t, ans, a):
+    return _vh_tangent(t, svd_u(a), svd_s(a), ans, _wide(a))
+
+
+def _vh_vjp(g, ans, a):
+    return _vh_cotangent(g, svd_u(a), svd_s(a), ans, _wide(a))
 
 
 def _svd_samples(name: str):
@@ -146,13 +169,99 @@ svd_vh = defprim(
     real_only=True)
 
 
+# ---------------------------------------------------------------------------------------
+# Full SVD of a rectangular matrix. The first k = min(m, n) columns of U and rows of Vh
+# are the reduced factors, with the rules above (taken with the full call's own vectors).
+# The others are an orthonormal basis of a complement, LAPACK's choice among infinitely
+# many, not a function of A: derivatives through them are nan (as JAX and autograd, which
+# refuse full_matrices=True for rectangular input, they are not defined).
+
+
+def _nan_if_used(used):
+    """``nan`` for each matrix in which ``used`` (a tangent or cotangent of the
+    undetermined vectors) is nonzero, 0 elsewhere."""
+    uv = np.asarray(primal_value(used))
+    bad = np.any(uv != 0, axis=(-2, -1))
+    return np.where(bad, np.nan, 0.0).astype(dtype(used))[..., None, None] if np.any(bad) \
+        else 0.0
+
+
+def _full_parts(a):
+    k = min(shape(a)[-2:])
+    return k, svd_s(a)
+
+
+def _uf_jvp(t, ans, a):
+    k, s = _full_parts(a)
+    du = _u_tangent(t, ans[..., :, :k], s, mT(svd_vh_full(a)[..., :k, :]), _tall(a))
+    if not _tall(a):
+        return du
+    extra = np.zeros(shape(ans)[:-1] + (shape(ans)[-1] - k,), dtype(ans)) + _nan_if_used(t)
+    return A.concatenate([du, extra], axis=-1)
+
+
+def _uf_vjp(g, ans, a):
+    k, s = _full_parts(a)
+    out = _u_cotangent(g[..., :, :k], ans[..., :, :k], s, svd_vh_full(a)[..., :k, :],
+                       _tall(a))
+    return out + _nan_if_used(g[..., :, k:]) if _tall(a) else out
+
+
+def _vhf_jvp(t, ans, a):
+    k, s = _full_parts(a)
+    dvh = _vh_tangent(t, svd_u_full(a)[..., :, :k], s, ans[..., :k, :], _wide(a))
+    if not _wide(a):
+        return dvh
+    extra = np.zeros(shape(ans)[:-2] + (shape(ans)[-2] - k, shape(ans)[-1]), dtype(ans)) \
+        + _nan_if_used(t)
+    return A.concatenate([dvh, extra], axis=-2)
+
+
+def _vhf_vjp(g, ans, a):
+    k, s = _full_parts(a)
+    out = _vh_cotangent(g[..., :k, :], svd_u_full(a)[..., :, :k], s, ans[..., :k, :],
+                        _wide(a))
+    return out + _nan_if_used(g[..., k:, :]) if _wide(a) else out
+
+
+def _full_samples(*shapes):
+    def make():
+        rng = np.random.default_rng(len(shapes[-1]) * 31 + shapes[1][0])
+        out = []
+        for sh in shapes:
+            a, k = rng.uniform(-1, 1, size=sh), min(sh[-2:])
+            a[..., range(k), range(k)] += np.linspace(3.0, 1.0, k)  # separated values
+            out.append(Sample((a,)))
+        return out
+    return make
+
+
+svd_u_full = defprim(
+    "svd_u_full", lambda a: _svd(a, full_matrices=True)[0], jvp=(_uf_jvp,), vjp=(_uf_vjp,),
+    rule="singular vector perturbation rule",
+    statement="U[:, :k]' as for the reduced U; the complement's columns are not defined",
+    domain="A real with distinct nonzero singular values; for m > n the last m - n "
+           "columns have no derivative (nan)",
+    samples=_full_samples((3, 3), (2, 4), (2, 2, 3)))
+
+svd_vh_full = defprim(
+    "svd_vh_full", lambda a: _svd(a, full_matrices=True)[2], jvp=(_vhf_jvp,),
+    vjp=(_vhf_vjp,), rule="singular vector perturbation rule",
+    statement="Vh[:k]' as for the reduced Vh; the complement's rows are not defined",
+    domain="A real with distinct nonzero singular values; for n > m the last n - m rows "
+           "have no derivative (nan)",
+    samples=_full_samples((3, 3), (4, 2), (2, 3, 2)))
+
+
 def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):
     """Singular value decomposition of a real matrix (or stack), as ``numpy.linalg.svd``;
     differentiable in ``U``, ``S`` and ``Vh``.
 
-    ``full_matrices=True`` (NumPy's default) is supported for square matrices, where it
-    equals the reduced decomposition; for a rectangular one pass ``full_matrices=False``
-    (the extra columns of a full ``U`` or ``V`` are not functions of ``a``). Derivatives
+    With ``full_matrices=True`` (NumPy's default) and a rectangular matrix, the last
+    ``|m - n|`` columns of ``U`` (or rows of ``Vh``) are LAPACK's basis of a complement,
+    one of infinitely many, not a function of ``a``: derivatives through them are
+    ``nan`` (those through the first ``min(m, n)`` are defined; functions of the
+    complement such as ``I - U1 U1^T`` can be written with those). Derivatives
     through ``U`` or ``Vh`` are ``nan`` where singular values repeat or one is zero
     (there the singular vectors are not functions of ``a``); those of ``S`` stay finite.
 
@@ -178,13 +287,14 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool 
         raise NotImplementedError("svd: hermitian=True is not supported; use "
                                   "hermitian=False (same values), or eigh")
     a = _real_rect(a, "svd")
+    if not isinstance(a, Tracer):
+        out = _svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+        return SVDResult(*out) if compute_uv else out
     if not compute_uv:
         return svdvals(a)
     m, n = shape(a)[-2:]
     if full_matrices and m != n:
-        raise NotImplementedError(
-            f"svd: full_matrices=True of a {m}x{n} matrix is not differentiable (its extra "
-            "singular vectors are any basis of a complement); pass full_matrices=False")
+        return SVDResult(svd_u_full(a), svd_s(a), svd_vh_full(a))
     return SVDResult(svd_u(a), svd_s(a), svd_vh(a))
 
 

@@ -12,12 +12,14 @@ from ._decomp import EighResult, eigh, eigvalsh
 from ._eig import EigResult, eig, eigvals
 from ._elementwise import absolute, equal, power, where
 from ._linalg import cholesky, det, inv, logabsdet, solve
+from ._lstsq import lstsq
 from ._qr import pinv, qr
 from ._svd import SVDResult, matrix_power, svd, svd_norm
 
 __all__ = ["norm", "inv", "det", "slogdet", "solve", "cholesky"]
 __all__ += ["eigh", "eigvalsh", "EighResult", "svd", "SVDResult", "matrix_power", "pinv",
             "qr"]
+__all__ += ["lstsq"]
 __all__ += ["eig", "eigvals", "EigResult"]
 
 
