@@ -89,7 +89,7 @@ lstsq_x = defprim(
     rule="least-squares rule",
     statement="x' = -P A' x + P P^T A'^T r + (I - P A) A'^T P^T x + P b', P = pinv(A)",
     domain="A real of full rank (nan where NumPy's cutoff finds it rank-deficient)",
-    samples=_samples())
+    samples=_samples(), real_only=True)
 
 
 def _residual(a, b, rcond):
@@ -113,13 +113,14 @@ lstsq_residuals = defprim(
     vjp=(_res_vjp_a, lambda g, ans, a, b, *, rcond: 2 * _residual(a, b, rcond) * g),
     rule="least-squares residual rule", statement="res' = 2 r^T (b' - A' x), r = b - A x",
     domain="A real, tall, of full column rank", samples=_samples(tall_only=True),
-    save_ans=False)
+    save_ans=False, real_only=True)
 
 lstsq_s = defprim(
     "lstsq_s", lambda a: _lstsq(a, np.zeros((shape(a)[0], 1), a.dtype), None, 3),
     jvp=(_s_jvp,), vjp=(_s_vjp,), rule="singular value perturbation rule",
     statement="s_i' = u_i^T A' v_i", domain="A real", kinks="repeated or zero singular values",
-    samples=lambda: [Sample((s.args[0],)) for s in _samples(params=False)()], save_ans=False)
+    samples=lambda: [Sample((s.args[0],)) for s in _samples(params=False)()], save_ans=False,
+    real_only=True)
 
 
 def lstsq(a, b, rcond=None):

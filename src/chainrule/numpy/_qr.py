@@ -203,13 +203,15 @@ qr_q = defprim(
     "qr_q", lambda a: _qr(a, 0), jvp=(_qr_q_jvp,), vjp=(_qr_q_vjp,),
     rule="QR rule", statement="Q' = A' R^-1 - Q (X - W), X = Q^T A' R^-1",
     domain="A real of full rank (the leading square block, for a wide A)",
-    samples=_qr_samples((3, 3), (4, 2), (2, 3, 2), (2, 4), (2, 2, 3)))
+    samples=_qr_samples((3, 3), (4, 2), (2, 3, 2), (2, 4), (2, 2, 3)),
+    real_only=True)
 
 qr_r = defprim(
     "qr_r", lambda a: _qr(a, 1), jvp=(_qr_r_jvp,), vjp=(_qr_r_vjp,),
     rule="QR rule", statement="R' = (X - W) R, W = tril(X,-1) - tril(X,-1)^T",
     domain="A real of full rank (the leading square block, for a wide A)",
-    samples=_qr_samples((3, 3), (4, 2), (2, 3, 2), (2, 4), (2, 2, 3)))
+    samples=_qr_samples((3, 3), (4, 2), (2, 3, 2), (2, 4), (2, 2, 3)),
+    real_only=True)
 
 
 # Complete QR of a tall matrix (m > n): Q = [Q1 Q2] with Q1 the reduced factor, and Q2
@@ -258,12 +260,14 @@ qr_q_complete = defprim(
     rule="QR rule (complete)",
     statement="Q2' = Q1' Z^T - (Q1 + Q2 Z) (Q1'[n:] - Z Q1'[:n])^T, "
               "Z = Q[n:, :n] (Q[:n, :n] - I)^-1",
-    domain="A real, m > n, of full column rank", samples=_qr_samples((4, 2), (2, 3, 2)))
+    domain="A real, m > n, of full column rank", samples=_qr_samples((4, 2), (2, 3, 2)),
+    real_only=True)
 
 qr_r_complete = defprim(
     "qr_r_complete", lambda a: _qr(a, 1, "complete"), jvp=(_rc_jvp,), vjp=(_rc_vjp,),
     rule="QR rule (complete)", statement="R' = [(X - W) R1; 0]",
-    domain="A real, m > n, of full column rank", samples=_qr_samples((4, 2), (2, 3, 2)))
+    domain="A real, m > n, of full column rank", samples=_qr_samples((4, 2), (2, 3, 2)),
+    real_only=True)
 
 
 class QRResult(NamedTuple):

@@ -242,7 +242,7 @@ svd_u_full = defprim(
     statement="U[:, :k]' as for the reduced U; the complement's columns are not defined",
     domain="A real with distinct nonzero singular values; for m > n the last m - n "
            "columns have no derivative (nan)",
-    samples=_full_samples((3, 3), (2, 4), (2, 2, 3)))
+    samples=_full_samples((3, 3), (2, 4), (2, 2, 3)), real_only=True)
 
 svd_vh_full = defprim(
     "svd_vh_full", lambda a: _svd(a, full_matrices=True)[2], jvp=(_vhf_jvp,),
@@ -250,7 +250,7 @@ svd_vh_full = defprim(
     statement="Vh[:k]' as for the reduced Vh; the complement's rows are not defined",
     domain="A real with distinct nonzero singular values; for n > m the last n - m rows "
            "have no derivative (nan)",
-    samples=_full_samples((3, 3), (4, 2), (2, 3, 2)))
+    samples=_full_samples((3, 3), (4, 2), (2, 3, 2)), real_only=True)
 
 
 def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):
