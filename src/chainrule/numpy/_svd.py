@@ -261,7 +261,8 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool 
     ``|m - n|`` columns of ``U`` (or rows of ``Vh``) are LAPACK's basis of a complement,
     one of infinitely many, not a function of ``a``: derivatives through them are
     ``nan`` (those through the first ``min(m, n)`` are defined; functions of the
-    complement such as ``I - U1 U1^T`` can be written with those). Derivatives
+    complement such as ``I - U1 U1^T`` can be written with those; JAX and autograd
+    refuse any derivative of a rectangular full decomposition). Derivatives
     through ``U`` or ``Vh`` are ``nan`` where singular values repeat or one is zero
     (there the singular vectors are not functions of ``a``); those of ``S`` stay finite.
 
@@ -272,7 +273,8 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool 
         hermitian: not supported (True raises ``NotImplementedError``).
 
     Returns:
-        ``SVDResult(U, S, Vh)`` with ``a = U @ (S[..., None] * Vh)``, or ``S``.
+        ``SVDResult(U, S, Vh)`` with ``a = U[..., :k] @ (S[..., None] * Vh[..., :k, :])``
+        (``k = min(m, n)``), or ``S``.
 
     >>> import chainrule as cr, chainrule.numpy as cnp
     >>> a = cnp.array([[3.0, 0.0], [0.0, -2.0]])
