@@ -20,9 +20,11 @@ from typing import Any
 import numpy as np
 
 from ..core.budget import budgeted, check_time
+from ..symbolic._steps_chain import wrapped
 from ..symbolic._steps_render import Step, Tok
 from ..symbolic.calculus import _symbol, diff, evaluate, subs
 from ..symbolic.expr import Const, Expr, as_expr, make
+from ..symbolic.printing import to_str
 from ..symbolic.simplify import simplify
 from ..symbolic.steps import _point, _spot_check, steps
 from .critical import critical_points
@@ -90,26 +92,35 @@ def taylor_steps(expr: Any, var: Any, at: Any = 0, order: int = 3) -> Step:
             root.children.append(child)
             if d.op == "const" and d.value == 0:
                 break  # as taylor stops: every further derivative is 0 too
-        value = subs(d, {x: a})
-        terms.append(make(_p("multiply"), (make(_p("divide"), (value, Const(fact)), {}),
-                                           make(_p("power"), (_shift(x, a), Const(k)), {})),
-                          {}))
+        terms.append(_term(subs(d, {x: a}), k, _shift(x, a)))
     root.check = root.children[0].check if root.children else None
-    raw = terms[0]
-    for term in terms[1:]:
-        raw = make(_p("add"), (raw, term), {})
-    root.after = [("p(x) = ", (raw,)), ("p(x) = ", (poly,))]
+    raw = [piece for i, term in enumerate(terms) for piece in ((Tok(" + "),) if i else ())
+           + term]
+    root.after = [("p(x) = ", tuple(raw)), ("p(x) = ", (poly,))]
     return root
 
 
+def _term(value: Expr, k: int, shift: Expr) -> tuple:
+    """``f^(k)(a)/k! * (x - a)**k`` as pieces, as written before simplifying."""
+    out = list(wrapped(value)) if value.op != "const" or to_str(value)[:1] == "-" \
+        else [value]
+    if k >= 2:
+        out.append(Tok(f"/{k}!", rf"/{k}!"))
+    if k >= 1:
+        power = shift if k == 1 else make(_p("power"), (shift, Const(k)), {})
+        out += [Tok(" * ", r" \cdot "), *wrapped(power)]
+    return tuple(out)
+
+
 @budgeted
-def implicit_steps(formula: Any, x: Any = "x", y: Any = "y") -> Step:
+def implicit_steps(formula: Any, x: Any = "x", y: Any = "y", at: dict | None = None) -> Step:
     """dy/dx on ``F(x, y) = 0``: F_x and F_y (each derivation explained), the chain rule
-    ``F_x + F_y dy/dx = 0``, solved for dy/dx, and :func:`implicit_derivative`'s answer."""
+    ``F_x + F_y dy/dx = 0``, solved for dy/dx, and :func:`implicit_derivative`'s answer.
+    ``at`` gives values for the spot checks (default: x at 0.7, the others nearby)."""
     answer = implicit_derivative(formula, x, y)  # the answer (raises where there is none)
     xs, ys = _symbol(x), _symbol(y)
     F = as_zero(formula)
-    point = _point(F, xs, None)
+    point = _point(F, xs, at)
     fx, fy = steps(F, xs, at=point), steps(F, ys, at=point)
     nx, ny = xs.args[0], ys.args[0]
     solved = make(_p("negative"), (make(_p("divide"), (fx.derivative, fy.derivative), {}),),

@@ -244,7 +244,7 @@ def cmd_implicit(a: argparse.Namespace) -> str:
         if math.isfinite(gap) and abs(gap) > 1e-9 * max(1.0, *map(abs, point.values())):
             out += f"\n  note: the point is not on the curve (lhs - rhs = {gap:.6g} there)"
     if getattr(a, "steps", False):
-        out += _steps_text(analysis.implicit_steps(formula, x, y), a.latex)
+        out += _steps_text(analysis.implicit_steps(formula, x, y, at=point), a.latex)
     return out
 
 
