@@ -76,9 +76,10 @@ def outer_derivative(node: Expr, inner: Expr, name: str) -> tuple[Expr, Expr]:
 
 def wrapped(e: Expr) -> tuple:
     """``e`` as pieces, in parentheses where it is a sum or starts with a minus sign."""
+    if e.op == "sym" or isinstance(e.op, Primitive) and e.op.name not in _ARITHMETIC:
+        return (e,)  # a name or a function call
     text = to_str(e)
-    call = isinstance(e.op, Primitive) and e.op.name not in _ARITHMETIC
-    if text.startswith("-") or not call and any(s in text for s in (" + ", " - ", "/")):
+    if text.startswith("-") or any(s in text for s in (" + ", " - ", "/")):
         return (Tok("(", r"\left("), e, Tok(")", r"\right)"))
     return (e,)
 
