@@ -35,8 +35,16 @@ from .numpy._base import binary, broadcast_like, defprim, unary, unbroadcast
 
 __all__ = [
     "Primitive", "Sample", "bind", "register", "registry", "defprimitive", "elementwise",
-    "unbroadcast", "broadcast_like",
+    "unbroadcast", "broadcast_like", "formula_arity",
 ]
+
+_FORMULA_ARITY: dict[str, int] = {}  # registered here -> number of array arguments
+
+
+def formula_arity(name: str) -> int | None:
+    """How many arguments the primitive ``name`` registered here takes, so that formulas
+    can call it by name (``parse("logcosh(x)")``); None if it was not registered here."""
+    return _FORMULA_ARITY.get(name)
 
 
 def defprimitive(name: str, impl: Callable, jvp=None, vjp=None, **facts: Any) -> Primitive:
@@ -53,7 +61,11 @@ def defprimitive(name: str, impl: Callable, jvp=None, vjp=None, **facts: Any) ->
             ``elementwise``, ``no_rules`` and so on, as documented on
             :class:`chainrule.core.Primitive`.
     """
-    return defprim(name, impl, jvp, vjp, **facts)
+    prim = defprim(name, impl, jvp, vjp, **facts)
+    rules = jvp if jvp is not None else vjp
+    if rules is not None and hasattr(rules, "__len__"):
+        _FORMULA_ARITY[name] = len(rules)
+    return prim
 
 
 def elementwise(name: str, ufunc: Callable, *partials: Callable, **facts: Any) -> Primitive:
@@ -62,7 +74,10 @@ def elementwise(name: str, ufunc: Callable, *partials: Callable, **facts: Any) -
     Each partial is a function of ``(ans, *args)`` written with chainrule operations.
     """
     if len(partials) == 1:
-        return unary(name, ufunc, partials[0], **facts)
-    if len(partials) == 2:
-        return binary(name, ufunc, partials[0], partials[1], **facts)
-    raise ValueError("elementwise() takes one partial per argument, for 1 or 2 arguments")
+        prim = unary(name, ufunc, partials[0], **facts)
+    elif len(partials) == 2:
+        prim = binary(name, ufunc, partials[0], partials[1], **facts)
+    else:
+        raise ValueError("elementwise() takes one partial per argument, for 1 or 2 arguments")
+    _FORMULA_ARITY[name] = len(partials)
+    return prim

@@ -1,44 +1,52 @@
 """Parsing formulas written as text into expressions.
 
-A hand-written tokenizer and precedence-climbing parser; user text is never evaluated.
-Nodes are built with :func:`~chainrule.symbolic.expr.make`, so a parsed formula is the
-very graph that tracing the same Python code with chainrule primitives builds.
+A hand-written tokenizer (:mod:`._lexer`) and recursive-descent parser; user text is never
+evaluated. Nodes are built with :func:`~chainrule.symbolic.expr.make`, so a parsed formula
+is the very graph that tracing the same Python code with chainrule primitives builds.
+Function notation (calls, ``sin x``, ``cos^2 x``, ``|x|``, ``√x``) is read by
+:mod:`._application`; the names a formula may call are listed in :mod:`._notation`.
 
-Grammar, loosest binding first::
+Precedence, loosest binding first::
 
     formula := expr ['=' expr]                    an equation gives an Equation
     expr    := term (('+' | '-') term)*
-    term    := factor (('*' | '/' | implicit) factor)*
-    factor  := ('+' | '-') factor | power
-    power   := atom [('**' | '^') factor]        right-associative: -x**2 is -(x**2)
-    atom    := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
+    term    := factor (('*' | '/' | implicit) factor)*     left to right: 1/2x is x/2
+    factor  := ('+' | '-') factor | power                  -x^2 is -(x^2)
+    power   := atom [('**' | '^') factor | superscript]    right-associative: x^y^z
+    atom    := number | name | constant | call | application | '(' expr ')'
+               | '|' expr '|' | ('√' | '∛') factor
 
 Numbers are exact: ``2`` is an int, ``2.5`` and ``1e-3`` are Fractions. ``e`` is the
-node ``exp(1)`` and ``pi`` the exact constant pi (printed ``e`` and ``pi``); they become
-floats only when a formula is evaluated, so ``sin(pi)`` is exactly 0.
-``ln`` and ``log`` are the natural log, ``log(x, b) = log(x)/log(b)``, ``sec``, ``csc``
-and ``cot`` are ``1/cos``, ``1/sin`` and ``1/tan``. The Unicode signs ``−``, ``×``,
-``·`` and ``÷`` read as ``-``, ``*``, ``*`` and ``/``.
+node ``exp(1)`` and ``pi`` (or ``π``) the exact constant pi (printed ``e`` and ``pi``);
+they become floats only when a formula is evaluated, so ``sin(pi)`` is exactly 0.
+``e^u`` is ``exp(u)``: ``e^-x``, ``e^(2x)``, ``e^x^2`` is ``exp(x**2)``; ``e^2x`` is
+refused as ambiguous (calculators differ: write ``e^(2x)`` or ``e^2*x``).
+``x²``, ``x⁻¹``: a run of superscript digits is an exponent, binding like ``^``.
 
-Implicit multiplication binds exactly like ``*`` (so ``2x^2`` is ``2*(x**2)`` and
-``1/2x`` is ``(1/2)*x``). It is inserted only between
+Implicit multiplication binds exactly like ``*``, left to right (so ``2x^2`` is
+``2*(x**2)``, ``1/2x`` and ``1/2 x`` are ``(1/2)*x``, and ``2x/3y`` is ``(2*x/3)*y``).
+It is inserted only between
 
-* a number and a following name or ``(``: ``2x``, ``2 sin(x)``, ``3(x+1)``;
-* a ``)`` and a following ``(``, name or number: ``(x+1)(x-1)``, ``(x+1)x``, ``(x)2``;
-* two names separated by whitespace: ``x y`` is ``x*y``.
+* a number and a following name, ``(``, ``|`` or root: ``2x``, ``2 sin(x)``, ``3(x+1)``;
+* a ``)``, a closing ``|`` or a superscript and a following ``(``, name, ``|`` or root,
+  and between ``)`` or ``|`` and a number: ``(x+1)(x-1)``, ``|x|(x+1)``, ``x²y``, ``(x)2``;
+* two names: ``x y`` is ``x*y``, ``πx`` is ``pi*x``, and a name and ``|`` or a root.
 
-A name followed by ``(`` is always a function call (``x(y)`` is an error, write
-``x*(y)``), and a function name must be followed by ``(``. A name glued to a number is
-split into one-letter symbols when it is all letters and not a known name: ``3xy`` is
-``3*x*y`` (and ``2xe`` is ``2*x*e``), while a standalone ``xy``, or ``2 xy``, is the one
-symbol ``xy``. A glued name containing a known name (``2sinx``, ``2pix``) is an error,
-as are ``x 2`` and ``2 3``.
+A name followed by ``(`` is a call (``x(y)`` is an error, write ``x*(y)``). A function
+name not followed by ``(`` takes the implicit product that follows (see
+:mod:`._application`): ``sin x^2`` is ``sin(x**2)``, ``sin 2x cos x`` is
+``sin(2*x)*cos(x)``. A name glued to a number is split into one-letter symbols when it
+is all letters and not a known name: ``3xy`` is ``3*x*y`` (and ``2xe`` is ``2*x*e``),
+while a standalone ``xy``, or ``2 xy``, is the one symbol ``xy``. A glued name containing
+a known name (``2sinx``, ``2pix``) is an error, as are ``x 2`` and ``2 3``.
 
 >>> from chainrule.symbolic.parse import parse
 >>> parse("2x^2 + 3(x - 1)") is parse("2*x**2 + 3*(x - 1)")
 True
 >>> parse("(x+1)(x-1) = 0").rhs
 0
+>>> parse("e^-x + x² − π")
+exp(-x) + x**2 - pi
 >>> parse("sinn(x)")
 Traceback (most recent call last):
   ...
@@ -49,56 +57,35 @@ chainrule.symbolic.parse.ParseError: unknown function 'sinn'; did you mean 'sin'
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import NamedTuple
 
 from ..core import registry
 from ..core.budget import exact_fits
-from . import _special
+from ._application import Notation, describe
 from ._domain import divides_by_zero
-from ._make import pi_node
-from ._names import check_name, display_width, normalize
+from ._lexer import NUMBER, ParseError, Token, split_glued, superscript_value, tokenize
+from ._notation import CONSTANTS, FUNCTIONS, LONG_NAMES
 from ._numbers import left_unfolded
-from .expr import Const, Expr, Symbol, make, walk_postorder
+from .expr import Const, Expr, make, walk_postorder
 
 __all__ = ["parse", "ParseError", "Equation", "FUNCTIONS", "CONSTANTS"]
 
 _P = registry()
 _MAX_DIGITS = 100  # digits in one number literal
 _MAX_TEN_POWER = 400  # |E| in a literal like 1eE
-_ALIASES = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/"}
-_OPS = frozenset("+-*/^=,()")
-_DIGITS = frozenset("0123456789")
-_NUMBER = re.compile(r"([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?")
-
-
-class ParseError(ValueError):
-    """A formula that cannot be parsed; ``column`` (0-based) is where ``text`` goes wrong.
-
-    ``str(err)`` is the message, the formula, and a caret under the column.
-    """
-
-    def __init__(self, message: str, text: str, column: int) -> None:
-        super().__init__(message)
-        self.message, self.text, self.column = message, text, column
-
-    def __reduce__(self) -> tuple:
-        return (type(self), (self.message, self.text, self.column))
-
-    def __str__(self) -> str:
-        start = max(0, min(self.column - 38, len(self.text) - 76))
-        shown = self.text[start:start + 76]
-        shown = "".join(c if c.isprintable() else "?" for c in shown)
-        left = "..." if start > 0 else ""
-        right = "..." if start + 76 < len(self.text) else ""
-        pad = " " * (2 + len(left) + display_width(self.text[start:self.column]))
-        return f"{self.message}\n  {left}{shown}{right}\n{pad}^"
+_KNOWN = frozenset((*FUNCTIONS, *CONSTANTS))
+# What may follow each kind of token to start an implicitly multiplied factor.
+_IMPLICIT = {
+    "num": ("name", "(", "|", "root"),
+    ")": ("(", "name", "num", "|", "root"),
+    "|)": ("(", "name", "num", "|", "root"),
+    "sup": ("(", "name", "|", "root"),
+    "name": ("name", "|", "root"),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,129 +109,43 @@ class Equation:
         return f"{self.lhs} = {self.rhs}"
 
 
-class _Function(NamedTuple):
-    low: int
-    high: int
-    build: Callable[[list], Expr]
+def _is_e(node: Expr) -> bool:
+    return (node.op != "const" and node.op != "sym" and node.op.name == "exp"
+            and node.args[0].op == "const" and node.args[0].value == 1)
 
 
-def _mk(name: str, *args: Expr) -> Expr:
-    return make(_P[name], args, {})
-
-
-def _direct(prim: str, n: int = 1) -> _Function:
-    return _Function(n, n, lambda a: _mk(prim, *a))
-
-
-def _reciprocal(prim: str) -> _Function:
-    return _Function(1, 1, lambda a: _mk("divide", Const(1), _mk(prim, a[0])))
-
-
-def _log(args: list) -> Expr:
-    if len(args) == 1:
-        return _mk("log", args[0])
-    return _mk("divide", _mk("log", args[0]), _mk("log", args[1]))
-
-
-_UNARY = ("sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh exp exp2 "
-          "log2 log10 log1p expm1 sqrt cbrt absolute sign sigmoid softplus relu floor ceil")
-_ALIAS_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
-                "acosh": "arccosh", "atanh": "arctanh", "abs": "absolute",
-                "expit": "sigmoid", "logistic": "sigmoid"}
-
-FUNCTIONS: dict[str, _Function] = {name: _direct(name) for name in _UNARY.split()}
-FUNCTIONS.update({alias: FUNCTIONS[name] for alias, name in _ALIAS_NAMES.items()})
-FUNCTIONS.update({
-    "sec": _reciprocal("cos"), "csc": _reciprocal("sin"), "cot": _reciprocal("tan"),
-    "arctan2": _direct("arctan2", 2), "atan2": _direct("arctan2", 2),
-    "hypot": _direct("hypot", 2),
-    "log": _Function(1, 2, _log), "ln": _Function(1, 1, _log),
-})
-CONSTANTS: dict[str, Callable[[], Expr]] = {
-    "e": lambda: _mk("exp", Const(1)),
-    "pi": pi_node,
-}
-_LONG_NAMES = sorted((n for n in (*FUNCTIONS, *CONSTANTS) if len(n) > 1), key=len)
-
-
-class _Token(NamedTuple):
-    kind: str  # "num", "name", "end", or the operator: + - * / ** = , ( )
-    text: str  # as written
-    pos: int
-    spaced: bool  # whitespace right before it
-
-
-def _tokenize(text: str) -> list[_Token]:
-    """Split ``text`` into tokens, ending with an ``end`` token."""
-    tokens, i, spaced, n = [], 0, False, len(text)
-    while i < n:
-        c = _ALIASES.get(text[i], text[i])
-        if c.isspace():
-            i, spaced = i + 1, True
-            continue
-        if c in _DIGITS or (c == "." and text[i + 1:i + 2] in _DIGITS):
-            j, kind = _NUMBER.match(text, i).end(), "num"
-        elif c.isidentifier():
-            j, kind = i + 1, "name"
-            while j < n and ("a" + text[j]).isidentifier():
-                j += 1
-        elif text.startswith("**", i):
-            j, kind = i + 2, "**"
-        elif c in _OPS:
-            j, kind = i + 1, "**" if c == "^" else c
-        else:
-            raise ParseError(f"unexpected character {c!r}", text, i)
-        tokens.append(_Token(kind, normalize(text[i:j]) if kind == "name" else text[i:j],
-                             i, spaced))
-        i, spaced = j, False
-    tokens.append(_Token("end", "", n, spaced))
-    return _split_glued(tokens, text)
-
-
-def _split_glued(tokens: list[_Token], text: str) -> list[_Token]:
-    """Split an unknown all-letter name glued to a number into one-letter names: ``3xy``
-    reads ``3 x y``. A name followed by ``(`` stays whole: it is a function call."""
-    out: list[_Token] = []
-    for i, tok in enumerate(tokens):
-        name = tok.text
-        if (tok.kind != "name" or i == 0 or tokens[i - 1].kind != "num" or tok.spaced
-                or len(name) == 1 or not all(c.isalpha() and c.isidentifier() for c in name)
-                or name in FUNCTIONS
-                or name in CONSTANTS or tokens[i + 1].kind == "("):
-            out.append(tok)
-            continue
-        for known in _LONG_NAMES:
-            if known in name:
-                raise ParseError(f"'{name}' after a number is ambiguous: it contains "
-                                 f"'{known}'; separate the factors with '*' or spaces",
-                                 text, tok.pos)
-        out.extend(_Token("name", c, tok.pos + k, False) for k, c in enumerate(name))
-    return out
-
-
-def _describe(tok: _Token) -> str:
-    return "the end of the formula" if tok.kind == "end" else f"'{tok.text}'"
-
-
-class _Parser:
+class _Parser(Notation):
     """Recursive descent over the token list; one method per grammar rule."""
 
     def __init__(self, text: str, max_depth: int, max_exponent: int) -> None:
         self.text = text
-        self.tokens = _tokenize(text)
+        self.tokens = split_glued(tokenize(text), text, _KNOWN, LONG_NAMES)
         self.pos = 0
-        self.prev: _Token | None = None
+        self.prev: Token | None = None
         self.depth = 0
         self.max_depth = max_depth
         self.max_exponent = max_exponent
+        self.bars = 0
+
+    @contextmanager
+    def deeper(self, tok: Token) -> Iterator[None]:
+        """Count one more level of nesting while inside; too deep is an error."""
+        self.depth += 1
+        try:
+            if self.depth > self.max_depth:
+                raise self.error(f"formula nested too deeply (max_depth={self.max_depth})",
+                                 tok.pos)
+            yield
+        finally:
+            self.depth -= 1
 
     def error(self, message: str, column: int) -> ParseError:
         return ParseError(message, self.text, column)
 
-    def peek(self) -> _Token:
+    def peek(self) -> Token:
         return self.tokens[self.pos]
 
-    def next(self) -> _Token:
+    def next(self) -> Token:
         tok = self.tokens[self.pos]
         self.pos = min(self.pos + 1, len(self.tokens) - 1)
         self.prev = tok
@@ -270,7 +171,7 @@ class _Parser:
             raise self.error("unmatched ')'", tok.pos)
         if tok.kind != "end":
             raise self.error(f"expected an operator or the end of the formula, found "
-                             f"{_describe(tok)}", tok.pos)
+                             f"{describe(tok)}", tok.pos)
 
     def expr(self) -> Expr:
         left = self.term()
@@ -294,39 +195,51 @@ class _Parser:
             else:
                 return left
 
-    def implicit(self, tok: _Token) -> bool:
+    def implicit(self, tok: Token) -> bool:
         """Whether ``tok`` starts a factor multiplied implicitly by the previous one."""
+        if tok.kind == "|" and self.bars:
+            return False  # it closes a bar
         prev = self.prev.kind if self.prev is not None else ""
-        return ((prev == "num" and tok.kind in ("name", "("))
-                or (prev == ")" and tok.kind in ("(", "name", "num"))
-                or (prev == "name" and tok.kind == "name"))
+        return tok.kind in _IMPLICIT.get(prev, ())
 
     def factor(self) -> Expr:
         tok = self.peek()
-        self.depth += 1
-        try:
-            if self.depth > self.max_depth:
-                raise self.error(f"formula nested too deeply (max_depth={self.max_depth})",
-                                 tok.pos)
+        with self.deeper(tok):
             if tok.kind not in ("+", "-"):
                 return self.power()
             self.next()
             operand = self.factor()
             return operand if tok.kind == "+" else self.build("negative", (operand,), tok)
-        finally:
-            self.depth -= 1
 
     def power(self) -> Expr:
         base = self.atom()
         tok = self.peek()
-        if tok.kind != "**":
+        if tok.kind == "sup":
+            self.next()
+            exponent = Const(superscript_value(tok.text))
+        elif tok.kind == "**":
+            self.next()
+            if _is_e(base):
+                self.check_glued_exponent(tok)
+            exponent = self.factor()
+        else:
             return base
-        self.next()
-        exponent = self.factor()
         self.check_power(base, exponent, tok)
+        if _is_e(base):
+            return self.build("exp", (exponent,), tok)
         return self.build("power", (base, exponent), tok)
 
-    def check_power(self, base: Expr, exponent: Expr, tok: _Token) -> None:
+    def check_glued_exponent(self, caret: Token) -> None:
+        """Refuse ``e^2x``, which calculators read differently, as ambiguous."""
+        i = self.pos + (self.tokens[self.pos].kind in ("+", "-"))
+        num, after = self.tokens[i], self.tokens[min(i + 1, len(self.tokens) - 1)]
+        if num.kind == "num" and after.kind in ("name", "(", "root") and not after.spaced:
+            head = self.text[self.tokens[self.pos].pos:after.pos]
+            tail = after.text if after.kind == "name" else "(...)"
+            raise self.error(f"'e^{head}{tail}' is ambiguous (calculators differ): write "
+                             f"e^({head}{tail}) or e^{head}*{tail}", num.pos)
+
+    def check_power(self, base: Expr, exponent: Expr, tok: Token) -> None:
         """Refuse huge constant exponents, and constants too large to compute."""
         if exponent.op != "const":
             return
@@ -351,21 +264,27 @@ class _Parser:
         if tok.kind == "name":
             return self.name(tok)
         if tok.kind == "(":
+            saved, self.bars = self.bars, 0
             inner = self.expr()
             self.close(tok)
+            self.bars = saved
             return inner
-        raise self.error(f"expected an expression, found {_describe(tok)}", tok.pos)
+        if tok.kind == "|":
+            return self.absolute(tok)
+        if tok.kind == "root":
+            return self.root(tok)
+        raise self.error(f"expected an expression, found {describe(tok)}", tok.pos)
 
-    def close(self, opening: _Token) -> None:
+    def close(self, opening: Token) -> None:
         tok = self.next()
         if tok.kind == "end":
             raise self.error("unmatched '('", opening.pos)
         if tok.kind != ")":
             raise self.error(f"expected ')' to close the '(' at column {opening.pos}, "
-                             f"found {_describe(tok)}", tok.pos)
+                             f"found {describe(tok)}", tok.pos)
 
-    def number(self, tok: _Token) -> int | Fraction:
-        whole, frac, ten = _NUMBER.fullmatch(tok.text).groups()
+    def number(self, tok: Token) -> int | Fraction:
+        whole, frac, ten = NUMBER.fullmatch(tok.text).groups()
         frac = frac or ""
         if len(whole) + len(frac) > _MAX_DIGITS:
             raise self.error(f"number with more than {_MAX_DIGITS} digits", tok.pos)
@@ -377,62 +296,10 @@ class _Parser:
         mantissa = int(whole + frac or "0")
         return mantissa * 10**scale if scale >= 0 else Fraction(mantissa, 10**-scale)
 
-    def name(self, tok: _Token) -> Expr:
-        name = tok.text
-        if self.peek().kind == "(":
-            return self.call(tok)
-        if name in FUNCTIONS:
-            raise self.error(f"function '{name}' needs its arguments in parentheses: "
-                             f"{name}(...)", tok.pos)
-        if name in CONSTANTS:
-            return CONSTANTS[name]()
-        problem = check_name(name)
-        if problem is not None:
-            offset, message = problem
-            raise self.error(message, tok.pos + offset)
-        return _symbol(name)
-
-    def call(self, tok: _Token) -> Expr:
-        opening = self.next()
-        args = []
-        if self.peek().kind != ")":
-            args.append(self.expr())
-            while self.peek().kind == ",":
-                self.next()
-                args.append(self.expr())
-        self.close(opening)
-        func = FUNCTIONS.get(tok.text)
-        if func is None and tok.text in _special.ARITY:
-            return self.special(tok, args)
-        if func is None:
-            problem = check_name(tok.text)  # sіn with a Cyrillic і
-            if problem is not None:
-                raise self.error(problem[1], tok.pos + problem[0])
-            raise self.error(_unknown(tok.text), tok.pos)
-        if not func.low <= len(args) <= func.high:
-            count = str(func.low) if func.low == func.high else f"{func.low} or {func.high}"
-            plural = "" if func.high == 1 else "s"
-            raise self.error(f"{tok.text}() takes {count} argument{plural}, got {len(args)}",
-                             tok.pos)
-        return self.checked(lambda: func.build(args), tok)
-
-    def special(self, tok: _Token, args: list) -> Expr:
-        """A call of one of SciPy's special functions (:mod:`._special`)."""
-        n = _special.ARITY[tok.text]
-        if len(args) != n:
-            raise self.error(f"{tok.text}() takes {n} argument{'s' * (n > 1)}, got "
-                             f"{len(args)}", tok.pos)
-        try:
-            return self.checked(lambda: _special.build(tok.text, args), tok)
-        except ParseError:
-            raise
-        except (ValueError, ImportError) as exc:  # an order that is not an integer; no SciPy
-            raise self.error(str(exc), tok.pos) from None
-
-    def build(self, prim: str, args: tuple, tok: _Token) -> Expr:
+    def build(self, prim: str, args: tuple, tok: Token) -> Expr:
         return self.checked(lambda: make(_P[prim], args, {}), tok)
 
-    def checked(self, build: Callable[[], Expr], tok: _Token) -> Expr:
+    def checked(self, build: Callable[[], Expr], tok: Token) -> Expr:
         """Run ``build``; a constant it cannot fold, or folds too large, is an error."""
         try:
             node = build()
@@ -450,21 +317,6 @@ class _Parser:
                 Fraction(v).numerator.bit_length(), Fraction(v).denominator.bit_length())):
             raise self.error("numeric constant too large", tok.pos)
         return node
-
-
-def _symbol(name: str) -> Expr:
-    # Interned: Symbol keys on the id of its name string, so Symbol("x") and a Symbol built
-    # from another "x" string object would be different nodes.
-    return Symbol(sys.intern(name))
-
-
-def _unknown(name: str) -> str:
-    if name in CONSTANTS:
-        return f"'{name}' is a constant, not a function; write '{name}*(...)' to multiply"
-    close = difflib.get_close_matches(name, sorted({*FUNCTIONS, *_special.NAMES}), n=1)
-    if close:
-        return f"unknown function '{name}'; did you mean '{close[0]}'?"
-    return f"unknown function '{name}'; write '{name}*(...)' to multiply"
 
 
 def _size(result: Expr | Equation) -> int:
