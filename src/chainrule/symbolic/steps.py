@@ -237,8 +237,11 @@ def _finish(root: Step, expr: Expr, var: Expr, ctx: _Context) -> Step:
     root.check = _spot_check(expr, final, var, ctx.point)
     root.after = [ln for ln in root.after if ln[0] != _ASSEMBLED]
     line = assembled_line(root) if root.assembled is not None else (start,)
-    if same_as(line, final):
-        return root  # already as diff prints it: nothing to simplify
+    if same_as(line, final):  # already as diff prints it: nothing to simplify
+        if root.children or root.after:  # the last line still says the answer
+            root.after.append(("so ", (Tok(f"d/d{root.var} [", rf"\frac{{d}}{{d{root.var}}}"
+                                           r"\left["), expr, Tok("] = ", r"\right] = "), final)))
+        return root
     middle = simplify(start)
     head: list = [Tok("simplify: ", r"\text{simplify: }")]
     head += line
