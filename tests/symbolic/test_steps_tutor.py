@@ -102,7 +102,7 @@ def test_higher_orders_end_with_diff(order):
     assert len(s.children) == order
     for k, child in enumerate(s.children, start=1):
         assert child.derivative is diff(f, "x", k)  # diff(f, k) is diff repeated k times
-    assert s.text().startswith(f"d{order}/dx{order} [x**3*sin(x)] = ")
+    assert s.text().startswith(f"d^{order}/dx^{order} [x**3*sin(x)] = ")
     with pytest.raises(ValueError, match="order"):
         steps(f, "x", order=-1)
 
@@ -177,7 +177,7 @@ def test_cli_shows_the_steps(run):
     assert "let u = 3*x + 2, then d/dx sin(u) = cos(u) * du/dx" in out
     assert out.rstrip().endswith("spot checks: all agree with finite differences")
     status, out, _ = run("diff", "x^3", "--order", "2", "--steps")
-    assert status == 0 and "d2/dx2 [x**3] = 6*x" in out
+    assert status == 0 and "d^2/dx^2 [x**3] = 6*x" in out
     status, out, _ = run("diff", "sqrt(x - 2)", "--steps")
     assert status == 0 and "not made (undefined or not finite at the check point)" in out
     for argv, words in ((["tangent", "x^2", "--at", "3", "--steps"], "  y = 6*x - 9"),

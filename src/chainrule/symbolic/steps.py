@@ -289,7 +289,8 @@ def _higher(expr: Expr, var: Expr, at: dict | None, order: int) -> Step:
     """``d^n/dx^n``: one derivation per order, each of the previous derivative."""
     name = var.args[0]
     final = diff(expr, var, order)
-    marks = (f"d{order}/d{name}{order} [", rf"\frac{{d^{{{order}}}}}{{d{name}^{{{order}}}}}\left[")
+    marks = (f"d^{order}/d{name}^{order} [",
+             rf"\frac{{d^{{{order}}}}}{{d{name}^{{{order}}}}}\left[")
     head = (Tok(*marks), expr, Tok("] = ", r"\right] = "), final)
     root = Step(expr, final, "higher derivative",
                 "differentiate one order at a time, each derivative the previous one's",
@@ -304,7 +305,7 @@ def _higher(expr: Expr, var: Expr, at: dict | None, order: int) -> Step:
         previous, current = current, child.derivative
         root.check = _spot_check(previous, current, var, point)
     if root.children and current is not final:
-        root.after.append((f"so d{order}/d{name}{order} [", (expr, Tok("] = "), final)))
+        root.after.append((f"so d^{order}/d{name}^{order} [", (expr, Tok("] = "), final)))
     if order == 0:
         root.rule, root.statement = "no derivative", "the 0th derivative is the formula"
     return root
