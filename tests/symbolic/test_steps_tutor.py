@@ -191,14 +191,19 @@ def test_cli_shows_the_steps(run):
 
 
 @pytest.mark.parametrize("build", [
-    lambda: steps("x^x^x^x^x^x", "x"),
-    lambda: steps("sin(x)^cos(x)*exp(x^x)", "x", order=4),
-    lambda: taylor_steps(parse("exp(sin(x))"), "x", 0, 8),
+    lambda w: steps(f"{w}^{w}^{w}^{w}^{w}^{w}", w),
+    lambda w: steps(f"{w}^{w}*sin({w})", w, order=3),
+    lambda w: taylor_steps(parse(f"exp(sin({w}))"), w, 0, 6),
 ])
 def test_steps_run_under_the_budget(build):
     from chainrule.core.budget import BudgetExceeded, budget
-    with pytest.raises(BudgetExceeded), budget(nodes=2000):
-        build()
+    # a fresh variable each run: nodes built before (hash-consed) would cost nothing
+    w = f"w_{next(_FRESH)}"
+    with pytest.raises(BudgetExceeded), budget(nodes=300):
+        build(w)
+
+
+_FRESH = iter(range(10**6))
 
 
 def test_nested_formulas_do_not_recurse():
