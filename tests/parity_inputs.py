@@ -81,6 +81,7 @@ _NUMPY = {
     "reshape": lambda d: ((d.u((3, 4)), (2, 6)), {}),
     "swapaxes": lambda d: ((d.u((2, 3, 4)), 0, 2), {}),
     "moveaxis": lambda d: ((d.u((2, 3, 4)), 0, 2), {}),
+    "permute_dims": lambda d: ((d.u((2, 3, 4)), (2, 0, 1)), {}),
     "rollaxis": lambda d: ((d.u((2, 3, 4)), 2), {}),
     "repeat": lambda d: ((d.u((3, 4)), 2), {"axis": d.pick(None, 1)}),
     "tile": lambda d: ((d.u((3, 4)), (2, 1)), {}),

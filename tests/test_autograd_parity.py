@@ -58,34 +58,15 @@ AUTOGRAD_COMPOSITES = {
 
 _NOT_YET = "not in chainrule yet (issue 10)"
 _ALIAS = "NumPy 2 alias, not exported by chainrule.numpy yet"
-MISSING = {
-    **{f"numpy:{n}": _ALIAS for n in ("acos", "acosh", "asin", "asinh", "atan", "atan2",
-                                     "atanh", "pow", "permute_dims")},
-    "special:gammasgn": _NOT_YET + " (piecewise constant: no derivative)",
-    "special:iv": _NOT_YET + " (ive is there)",
-    "special:rgamma": _NOT_YET,
-    "scipy.linalg:solve_banded": _NOT_YET,
-}
+MISSING: dict = {}  # every function autograd differentiates is here
 
 # Functions autograd lets traced values through with a zero derivative (its
 # ``nograd_functions``: predicates, indices, shapes, rounding) that chainrule.numpy lacks.
-NOGRAD_MISSING = {
-    **{n: "predicate or reduction to booleans, not exported yet" for n in (
-        "all", "any", "array_equiv", "isneginf", "isposinf", "isscalar", "logical_and",
-        "logical_not", "logical_or", "logical_xor")},
-    **{n: "integer indices or counts, not exported yet" for n in (
-        "argwhere", "count_nonzero", "flatnonzero", "nonzero", "searchsorted")},
-    **{n: "rounding, not exported yet" for n in ("around", "fix", "rint")},
-    **{n: "shape or dtype query, not exported yet" for n in (
-        "ndim", "shape", "size", "result_type")},
-    "empty_like": "constructor, not exported yet",
-}
+NOGRAD_MISSING: dict = {}  # and every function it lets through with a zero derivative
 
 # Functions chainrule has, but without the derivative autograd gives: expected to fail the
 # comparison (strict xfail: when one is fixed, take it off this list).
-CHAINRULE_GAPS = {
-    "numpy:full": "chainrule.numpy.full is NumPy's own: a traced fill_value raises TypeError",
-}
+CHAINRULE_GAPS: dict = {}  # none left: numpy.full takes a traced fill_value
 
 # Inputs where autograd is wrong or gives up, so the comparison draws other inputs; on
 # these chainrule is checked against finite differences, and autograd's failure is checked

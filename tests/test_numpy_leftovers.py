@@ -196,7 +196,8 @@ EIN_CASES = [
     lambda a, b: (a, [0, 1], [1, 0]), lambda a, b: (a, [0, 1]),
     lambda a, b: (a, [0, 1], b, [1, 2], [0, 2]), lambda a, b: (a, [0, 1], b, [1, 2]),
     lambda a, b: (a, [Ellipsis, 1], [1, Ellipsis]), lambda a, b: (a, [0, 1], a, [0, 1], []),
-    lambda a, b: (a, [27, 30], b, (30, 51)), lambda a, b: (E3, [Ellipsis, 5], a, [4, 5], [Ellipsis, 4]),
+    lambda a, b: (a, [27, 30], b, (30, 51)),
+    lambda a, b: (E3, [Ellipsis, 5], a, [4, 5], [Ellipsis, 4]),
 ]
 
 
@@ -293,3 +294,55 @@ def test_stacking_matches_autograd():
     want = ag.grad(lambda p: anp.sum(anp.dstack([p, p * p]) * w))(P)
     got = cr.grad(lambda p: cnp.sum(cnp.dstack([p, p * p]) * w))(P)
     np.testing.assert_allclose(got, want, rtol=1e-13)
+
+
+# ---------------------------------------------------------------------------------------
+# What autograd lets traced values through without a derivative, NumPy 2's aliases, and
+# full with a traced fill value.
+
+def test_passthrough_functions_read_traced_values():
+    import chainrule as cr
+    x = np.array([1.5, -2.0, 0.0, 3.25])
+
+    def f(v):
+        checks = [cnp.all(v > -5), cnp.any(v > 3), cnp.array_equiv(v, x),
+                  cnp.isscalar(v) is False, cnp.ndim(v) == 1, cnp.shape(v) == (4,),
+                  cnp.size(v) == 4, cnp.count_nonzero(v) == 3,
+                  cnp.searchsorted(np.sort(x), 0.5) == 2,
+                  cnp.flatnonzero(v).tolist() == [0, 1, 3],
+                  cnp.argwhere(v > 0).ravel().tolist() == [0, 3],
+                  cnp.nonzero(v)[0].tolist() == [0, 1, 3],
+                  bool(cnp.logical_and(v > 0, v < 2)[0]), bool(cnp.logical_not(v > 0)[1]),
+                  bool(cnp.logical_or(v > 5, v < -1)[1]), bool(cnp.logical_xor(True, v > 0)[1]),
+                  cnp.rint(v).tolist() == np.rint(x).tolist(),
+                  cnp.fix(v).tolist() == np.fix(x).tolist(),
+                  cnp.around(v, 1).tolist() == np.around(x, 1).tolist(),
+                  cnp.result_type(v, np.float32) == np.float64,
+                  cnp.empty_like(v).shape == (4,),
+                  not cnp.isneginf(v).any() and not cnp.isposinf(v).any()]
+        assert all(checks), checks
+        return cnp.sum(v * v)
+
+    np.testing.assert_array_equal(cr.grad(f)(x), 2 * x)
+
+
+def test_array_api_aliases():
+    x = np.array([0.2, 0.5])
+    for alias, name in [("acos", "arccos"), ("asin", "arcsin"), ("atan", "arctan"),
+                        ("acosh", "arccosh"), ("asinh", "arcsinh"), ("atanh", "arctanh")]:
+        v = x + 1 if alias == "acosh" else x
+        assert getattr(cnp, alias) is getattr(cnp, name)
+        np.testing.assert_array_equal(getattr(cnp, alias)(v), getattr(np, name)(v))
+    assert cnp.pow is cnp.power and cnp.atan2 is cnp.arctan2
+    a = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(cnp.permute_dims(a, (2, 0, 1)), np.permute_dims(a, (2, 0, 1)))
+    check_grads(lambda v: cnp.permute_dims(v, (1, 0)), (a[0],), order=1)
+
+
+def test_full_with_a_traced_fill_value():
+    import chainrule as cr
+    assert cnp.full((2, 3), 1.5).tolist() == np.full((2, 3), 1.5).tolist()
+    assert cnp.full(3, 2, dtype=np.float32).dtype == np.float32
+    assert cr.grad(lambda v: cnp.sum(cnp.full((2, 3), v)))(1.5) == 6.0
+    assert cr.grad(lambda v: cnp.sum(cnp.full_like(np.zeros(4), v)))(2.0) == 4.0
+    check_grads(lambda v: cnp.full(4, v) * np.arange(4.0), (0.7,), order=2)

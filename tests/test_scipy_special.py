@@ -17,8 +17,8 @@ from chainrule.testing import check_grads, sample_function  # noqa: E402
 PRIM_NAMES = ["erf", "erfc", "erfinv", "erfcinv", "gamma", "gammaln", "digamma",
               "polygamma", "beta", "betaln", "multigammaln", "expit", "logit", "xlogy",
               "xlog1py", "i0", "i1", "ive", "j0", "j1", "y0", "y1", "jn", "yn", "gammainc",
-              "gammaincc", "betainc"]
-PRIMS = [registry()[n] for n in PRIM_NAMES]
+              "gammaincc", "betainc", "iv", "rgamma", "gammasgn"]
+PRIMS = [registry()[n] for n in PRIM_NAMES if registry()[n].differentiable]
 
 X = np.array([[0.3, 1.7, 2.9], [0.05, 0.8, 4.2]])  # in every unary domain below...
 U = np.array([[0.3, -0.7, 0.95], [0.05, -0.2, 0.6]])  # ... or in (-1, 1)
@@ -32,7 +32,8 @@ VALUES = [  # (name, SciPy arguments)
     ("ive", (np.array([0, 1, 2.5]), U * 5)), ("j0", (U * 9,)), ("j1", (U * 9,)),
     ("y0", (X,)), ("y1", (X,)), ("jn", (3, U * 9)), ("yn", (np.array([0, 1, 4]), X)),
     ("gammainc", (np.array([0.5, 2, 7]), X)), ("gammaincc", (3, X)),
-    ("betainc", (X, 2.5, X / 5)),
+    ("betainc", (X, 2.5, X / 5)), ("iv", (np.array([0, 1, 2.5]), U * 5)),
+    ("rgamma", (X - 1.5,)), ("gammasgn", (X - 1.5,)),
 ]
 
 
@@ -194,3 +195,19 @@ def test_yn_refuses_orders_that_scipy_cannot_compute_in_bounded_time():
             csp.yn(n, 1e300)
     assert np.isnan(csp.yn(np.nan, 2.0))
     assert csp.yn(3, 2.0) == sc.yn(3, 2.0)
+
+
+def test_iv_rgamma_and_gammasgn():
+    x = np.array([0.4, 1.3, 2.7])
+    np.testing.assert_array_equal(csp.iv(1.5, x), sc.iv(1.5, x))
+    np.testing.assert_array_equal(csp.rgamma(x), sc.rgamma(x))
+    np.testing.assert_array_equal(csp.gammasgn(np.array([-1.5, -0.5, 2.0])),
+                                  sc.gammasgn(np.array([-1.5, -0.5, 2.0])))
+    check_grads(lambda v: csp.iv(2, v), (x,), order=2)
+    check_grads(csp.rgamma, (x,), order=2)
+    # rgamma' = -digamma / gamma
+    np.testing.assert_allclose(grad(lambda v: csp.rgamma(v))(1.3),
+                               -sc.digamma(1.3) / sc.gamma(1.3), rtol=1e-12)
+    assert grad(lambda v: csp.gammasgn(v) * v)(-0.5) == -1.0
+    with pytest.raises(NotImplementedError, match="order v"):
+        grad(lambda v: csp.iv(v, 1.0))(1.5)

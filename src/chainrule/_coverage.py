@@ -93,6 +93,7 @@ CALLS: dict[str, tuple[tuple, Callable | None]] = {
     "chainrule.numpy.dsplit": ((_M.reshape(2, 2, 4), 2), None),
     "chainrule.numpy.where": ((_V > 0.25, _V, _U), None),
     "chainrule.numpy.pad": ((_V, 1), None),
+    "chainrule.numpy.result_type": ((_V,), lambda f, x: np.zeros(2, f(x, np.float32))),
     "chainrule.scipy.integrate.odeint": ((_V[:2], np.linspace(0.0, 1.0, 3)),
                                          lambda f, y0, t: f(_decay, y0, t)),
     "chainrule.scipy.linalg.solve_banded": (((1, 1), _frozen(np.array(

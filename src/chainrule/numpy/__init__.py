@@ -22,7 +22,6 @@ from numpy import (  # noqa: F401 (re-exported constructors and constants)
     float16,
     float32,
     float64,
-    full,
     identity,
     inf,
     nan,
@@ -54,7 +53,6 @@ from ._arrays import (
     diagonal,
     expand_dims,
     flip,
-    full_like,
     hstack,
     max,
     mean,
@@ -94,6 +92,7 @@ from ._complex import (
     real_if_close,
     sign,
 )
+from ._constructors import full, full_like
 from ._elementwise import (
     absolute,
     add,
@@ -202,6 +201,31 @@ from ._ml import (
     tensordot,
     vdot,
 )
+from ._passthrough import (
+    all,
+    any,
+    argwhere,
+    around,
+    array_equiv,
+    count_nonzero,
+    empty_like,
+    fix,
+    flatnonzero,
+    isneginf,
+    isposinf,
+    isscalar,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    ndim,
+    nonzero,
+    result_type,
+    rint,
+    searchsorted,
+    shape,
+    size,
+)
 from ._sorting import (
     argpartition,
     argsort,
@@ -237,6 +261,16 @@ def where(condition, x=None, y=None):
     if x is None and y is None:
         return _np.where(cond)
     return _where(_np.asarray(cond), x, y)
+
+# NumPy 2's names from the array API standard
+acos, acosh, asin, asinh = arccos, arccosh, arcsin, arcsinh
+atan, atan2, atanh, pow = arctan, arctan2, arctanh, power
+
+
+def permute_dims(a, axes=None):
+    """``numpy.permute_dims``: :func:`transpose` by its array-API name."""
+    return transpose(a, axes)
+
 
 _methods.install()
 _set_sequence_converter(_arrays.as_array_args)
@@ -274,3 +308,9 @@ __all__ += [
     "uint8", "uint16", "uint32", "uint64",
 ]
 __all__ += ["allclose", "array_equal", "c_", "dstack", "gradient", "isclose", "r_"]
+__all__ += [
+    "acos", "acosh", "all", "any", "argwhere", "around", "array_equiv", "asin", "asinh", "atan",
+    "atan2", "atanh", "count_nonzero", "empty_like", "fix", "flatnonzero", "isneginf",
+    "isposinf", "isscalar", "logical_and", "logical_not", "logical_or", "logical_xor", "ndim",
+    "nonzero", "permute_dims", "pow", "result_type", "rint", "searchsorted", "shape", "size",
+]

@@ -82,3 +82,10 @@ ive_p = binary(
     "ive(v, u)) u'", kinks="x = 0 (sign(0) = 0 is used)",
     samples=lambda: [Sample((1, 0.8)),
                      Sample((np.array([0, 1, 2]), np.array([-1.3, 0.6, 2.2])))], real_only=True)
+iv_p = binary(
+    "iv", keep_float(sc.iv),
+    refuse("iv", "the order v", "its derivative in v is not implemented"),
+    lambda ans, v, x: 0.5 * (iv_p(v - 1, x) + iv_p(v + 1, x)),
+    rule="Bessel rule", statement="Iv'(u) = (I(v-1)(u) + I(v+1)(u)) / 2 u'",
+    samples=order_samples("iv", (1, 0, 2), 0.3, 3.0))
+

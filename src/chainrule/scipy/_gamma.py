@@ -89,3 +89,13 @@ multigammaln_p = defprim(
     samples=lambda: [Sample(sample_args("multigammaln", (), lo=0.5, hi=3.0).args, {"d": 1}),
                      Sample((np.array([1.4, 2.0, 3.5]),), {"d": 3})],
     save_ans=False, elementwise=True)
+
+
+rgamma = unary("rgamma", keep_float(sc.rgamma), lambda ans, x: -ans * digamma(x),
+               rule="reciprocal gamma rule", statement="(1/Gamma(u))' = -psi(u)/Gamma(u) u'",
+               kinks="x = 0, -1, -2, ... (1/Gamma is 0 there and its derivative, the limit "
+               "of 0 * inf, is NaN)", samples=unary_samples("rgamma", 0.5, 3.0),
+               save_args=True, real_only=True)
+gammasgn = defprim("gammasgn", keep_float(sc.gammasgn), elementwise=True,
+                   no_rules="piecewise constant: the sign of Gamma changes only at its poles")
+

@@ -28,7 +28,7 @@ import scipy.special as _sc
 from ..core import Tracer
 from ..numpy import log as _log
 from ..numpy._ml import logsumexp as _logsumexp
-from ._bessel import i0, i1, ive_p, j0, j1, jn_p, y0, y1, yn_p
+from ._bessel import i0, i1, iv_p, ive_p, j0, j1, jn_p, y0, y1, yn_p
 from ._gamma import (
     beta,
     betaln,
@@ -39,8 +39,10 @@ from ._gamma import (
     erfinv,
     gamma,
     gammaln,
+    gammasgn,
     multigammaln_p,
     polygamma_p,
+    rgamma,
 )
 from ._incomplete import betainc, gammainc, gammaincc
 from ._logistic import expit, logit, xlog1py, xlogy
@@ -49,6 +51,7 @@ __all__ = [
     "erf", "erfc", "erfinv", "erfcinv", "gamma", "gammaln", "digamma", "psi", "polygamma",
     "beta", "betaln", "multigammaln", "expit", "logit", "logsumexp", "xlogy", "xlog1py",
     "i0", "i1", "ive", "j0", "j1", "y0", "y1", "jn", "yn", "gammainc", "gammaincc", "betainc",
+    "iv", "rgamma", "gammasgn",
 ]
 
 psi = digamma
@@ -56,6 +59,7 @@ polygamma = polygamma_p
 jn = jn_p
 yn = yn_p
 ive = ive_p
+iv = iv_p
 
 
 def multigammaln(a: Any, d: int) -> Any:

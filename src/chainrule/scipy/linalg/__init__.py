@@ -27,12 +27,13 @@ from typing import Any
 import numpy as np
 import scipy.linalg as sl
 
+from ._banded import solve_banded
 from ._checks import real_array, real_matrix, require_2d, traced
 from ._matfun import expm_p, solve_sylvester_p, sqrtm_p
 from ._triangular import cho_solve_p, cholesky_p, solve_triangular_p
 
 __all__ = ["solve_triangular", "cholesky", "cho_factor", "cho_solve", "expm", "sqrtm",
-           "solve_sylvester"]
+           "solve_sylvester", "solve_banded"]
 
 _TRANS = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2}
 
