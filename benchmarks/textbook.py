@@ -32,8 +32,11 @@ from chainrule.symbolic._textbook import op_count, tidy  # noqa: E402
 
 
 def ours(f: str, var: str, order: int):
-    """chainrule's printed answer (textbook form)."""
-    return tidy(diff(f, var, order))
+    """chainrule's printed answer: the derivative tidied after each order."""
+    e = f
+    for _ in range(order):
+        e = tidy(diff(e, var))
+    return e
 
 
 def _renamed(f: str, var: str, k: int) -> tuple:

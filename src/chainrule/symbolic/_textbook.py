@@ -23,7 +23,7 @@ import ast
 from typing import Any
 
 from ..core import Primitive
-from ..core.budget import budgeted, check_time
+from ..core.budget import budget, budgeted, check_time
 from . import _algebra as A
 from . import _flatten as fl
 from ._rewrite import display, named_functions, root_squares
@@ -32,6 +32,7 @@ from .simplify import _build_product, _prims, canonical_add, canonical_mul, cano
 
 __all__ = ["tidy", "op_count"]
 
+_CANDIDATE_NODES = 20_000  # the work one rewriting may do before it is abandoned
 _LIMIT = 400  # larger trees are left in canonical form (tidying them would cost too much)
 
 
@@ -71,13 +72,17 @@ def _best(cands: list) -> Expr:
         k = _cost(c)
         if cost is None or k < cost:
             best, cost = c, k
-    return best
+    return cands[0] if best is None else best
 
 
 def _try(fn, e: Expr) -> Expr | None:
+    """``fn(e)`` within a budget of its own: a candidate that would cost too much (or
+    that does not apply) is left out, and tidying goes on with the others."""
     try:
-        return fn(e)
-    except (ZeroDivisionError, RecursionError):
+        with budget(nodes=_CANDIDATE_NODES):
+            return fn(e)
+    except (ArithmeticError, ValueError, RecursionError):  # BudgetExceeded included
+        check_time("tidying")  # the caller's own time limit still holds
         return None
 
 
@@ -145,8 +150,8 @@ def _candidates(e: Expr, memo: dict) -> list:
             cands.append(_polish_factors(tog, memo))
         if _is(src, "add"):
             for simplest in (False, True):
-                ft = A.factor_terms(src, simplest)
-                if ft is not src:
+                ft = _try(lambda u, k=simplest: A.factor_terms(u, k), src)
+                if ft is not None and ft is not src:
                     cands.append(_polish_factors(ft, memo))
     if small:
         cands += [_try(A._cancel_node, e), _try(_factor, e)]
@@ -156,18 +161,21 @@ def _candidates(e: Expr, memo: dict) -> list:
 
 
 def _tidy(e: Expr, memo: dict) -> Expr:
-    if id(e) in memo:
-        return memo[id(e)]
+    """The textbook form of ``e``; ``memo`` maps ``id(node)`` to ``(node, result)``,
+    holding the node so that its id cannot be reused by a new node meanwhile."""
+    hit = memo.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
     check_time("tidying")
     if not isinstance(e.op, Primitive):
         out = e
     elif _is(e, "add", "multiply", "power"):
-        memo[id(e)] = e  # a guard against cycles through the polishing of factors
+        memo[id(e)] = (e, e)  # a guard against cycles through the polishing of factors
         out = _best(_candidates(_args_tidied(e, memo), memo))
     else:
         args = tuple(_tidy(a, memo) for a in e.args)
         out = make(e.op, args, dict(e.params))
-    memo[id(e)] = out
+    memo[id(e)] = (e, out)
     return out
 
 
