@@ -46,6 +46,35 @@ __all__ = ["expand", "together", "cancel", "factor", "collect", "terms_of", "spl
            "factor_terms"]
 
 
+def _restrictions(e: Expr) -> set:
+    """The innermost parts of ``e`` that are not defined everywhere (``log(x)``,
+    ``sqrt(x - 1)``): a rewrite that drops one of them could widen the domain."""
+    out = set()
+    for n in walk_postorder(e):
+        if isinstance(n.op, Primitive) and not total(n) and all(total(a) for a in n.args):
+            out.add(_restriction_key(n))
+    return out
+
+
+def _restriction_key(n: Expr):
+    """``x**x`` and ``x**(x - 1)`` restrict ``x`` alike: powers are keyed by their base."""
+    return ("pow", id(n.args[0])) if _is(n, "power") else id(n)
+
+
+def keeps_domain(before: Expr, after: Expr) -> Expr:
+    """``after`` if it still holds every restriction of ``before`` (same nodes), else
+    ``before``: a last guard, so that no rewrite here can widen the domain."""
+    need = _restrictions(before)
+    if not need:
+        return after
+    have = set()
+    for n in walk_postorder(after):
+        have.add(id(n))
+        if _is(n, "power") and not total(n):
+            have.add(_restriction_key(n))
+    return after if need <= have else before
+
+
 def _is(e: Expr, name: str) -> bool:
     return isinstance(e.op, Primitive) and e.op.name == name
 
@@ -100,7 +129,7 @@ def expand(e: Any) -> Expr:
             done[id(node)] = node
             continue
         done[id(node)] = _expand_node(node, [done[id(a)] for a in node.args])
-    return done[id(root)]
+    return keeps_domain(root, done[id(root)])
 
 
 # ---------------------------------------------------------------------------------------
@@ -159,7 +188,8 @@ def together(e: Any) -> Expr:
     ``together``; numerators are not expanded."""
     from .calculus import formula
     _prims()
-    return together_node(simplify(formula(e)))
+    e = simplify(formula(e))
+    return keeps_domain(e, together_node(e))
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,9 +221,21 @@ def to_poly(e: Expr, gens: dict) -> list | None:
                 return None
             mono[gens.setdefault(b, len(gens))] = x
         out.append((k * c, mono))
-    if not isinstance(const, Exact):
+    if not isinstance(const, Exact) or _kept_apart(out, list(gens)):
         return None
     return out
+
+
+def _kept_apart(raw: list, order: list) -> bool:
+    """Whether two terms share a monomial with a generator that is not total: the
+    canonical form kept them apart (``log(x) - log(x)``) so as not to widen the domain."""
+    seen = set()
+    for _, mono in raw:
+        key = frozenset(mono.items())
+        if key in seen and not all(total(order[i]) for i in mono):
+            return True
+        seen.add(key)
+    return False
 
 
 def as_dict(raw: list, nv: int) -> dict:
@@ -242,7 +284,8 @@ def cancel(e: Any) -> Expr:
     when it is a total, smooth polynomial, so at most isolated points are lost."""
     from .calculus import formula
     _prims()
-    return _cancel_node(simplify(formula(e)))
+    e = simplify(formula(e))
+    return keeps_domain(e, _cancel_node(e))
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,12 +331,12 @@ def factor(e: Any) -> Expr:
     num, den = split_fraction(t)
     gens: dict = {}
     rn, rd = to_poly(expand(num), gens), to_poly(expand(den), gens)
-    if rn is None or rd is None or not rn:
-        return t
     order = list(gens)
+    if rn is None or rd is None or not as_dict(rn, len(order)):
+        return t
     fn = _poly_factors(as_dict(rn, len(order)), order)
     fd = _poly_factors(as_dict(rd, len(order)), order)
-    return canonical_mul(fn, canonical_pow(fd, Const(-1)))
+    return keeps_domain(t, canonical_mul(fn, canonical_pow(fd, Const(-1))))
 
 
 def factor_terms(e: Expr, simplest: bool = False) -> Expr:

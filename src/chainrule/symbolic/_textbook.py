@@ -157,7 +157,7 @@ def _candidates(e: Expr, memo: dict) -> list:
         cands += [_try(A._cancel_node, e), _try(_factor, e)]
     cands.append(_try(trigsimp_node, _best(cands)))
     cands += [_try(_named, c) for c in cands if c is not None]
-    return cands
+    return [c for c in cands if c is not None and A.keeps_domain(e, c) is c]
 
 
 def _tidy(e: Expr, memo: dict) -> Expr:

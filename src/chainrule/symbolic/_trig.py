@@ -124,4 +124,5 @@ def trigsimp(e: Any) -> Expr:
     """``e`` simplified by the Pythagorean identity (see the module docstring)."""
     from .calculus import formula
     _prims()
-    return trigsimp_node(simplify(formula(e)))
+    e = simplify(formula(e))
+    return A.keeps_domain(e, trigsimp_node(e))
