@@ -18,7 +18,7 @@ CELLS = [
              "import chainrule.plot as plot\n"
              "from chainrule.analysis import critical_points, tangent, taylor\n"
              "from chainrule.numeric import gradcheck\nfrom chainrule.optim import minimize\n"
-             "from chainrule.symbolic import diff, parse, steps",
+             "from chainrule.symbolic import diff, hessian, parse, steps",
      {}),
     ("md", "## Symbolic derivatives\n\nA formula, its derivative, and how the derivative is "
            "found, step by step (click a step to open it)."),
@@ -27,6 +27,7 @@ CELLS = [
     ("code", 'steps(f, "x")', {"html": 1, "latex": 1}),
     ("code", 'taylor(parse("exp(x)"), "x", 0, 4)', {"latex": 1}),
     ("code", 'tangent(f, "x", 1.0)', {"latex": 1}),
+    ("code", 'hessian(parse("x^2*y + y^3"), ["x", "y"])', {"latex": 1}),
     ("md", "## Critical points\n\nFound and classified; the note says whether the list is "
            "proven complete."),
     ("code", 'critical_points(parse("x^3 - 3*x"), ["x"], [(-3, 3)])', {"html": 1}),

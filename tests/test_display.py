@@ -87,3 +87,14 @@ def test_expressions_are_typeset():
     x = parse("x")
     big = sum((cr.numpy.sin(x * k) for k in range(1, 800)), x)
     assert big._repr_latex_() is None  # too large to help: the notebook shows the text
+
+
+def test_equations_gradients_and_hessians_are_typeset():
+    from chainrule.symbolic import gradient, hessian, jacobian, parse
+    assert parse("x^2 + y^2 = 25")._repr_latex_() == "$x^{2} + y^{2} = 25$"
+    g = gradient("x^2*y")
+    assert g._repr_latex_() == "$\\begin{pmatrix}2 x y \\\\ x^{2}\\end{pmatrix}$"
+    h = hessian("x^2*y", ["x", "y"])
+    assert h._repr_latex_().count("&") == 2 and isinstance(h, list)
+    assert jacobian(["x*y", "x + y"])._repr_latex_().startswith("$\\begin{pmatrix}")
+    assert g == list(g) and str(g) == str(list(g))  # a list in every other way

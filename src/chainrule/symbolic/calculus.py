@@ -23,6 +23,7 @@ import numpy as np
 from ..core import Primitive, bind
 from ..core.budget import budgeted, check_time
 from ._exact_floats import rule_constants
+from ._matrix import ExprMatrix, ExprVector
 from ._numbers import fits_float, to_float
 from .expr import Const, Expr, Symbol, as_expr, make, walk_postorder
 from .parse import Equation, parse
@@ -165,7 +166,7 @@ def gradient(expr: Any, vars: Sequence | None = None, simplify: bool = True) -> 
     expr = formula(expr)
     xs = [_symbol(v) for v in _default_vars([expr], vars)]
     cts = _cotangents(expr, xs)
-    return [_simplify(c) for c in cts] if simplify else cts
+    return ExprVector([_simplify(c) for c in cts] if simplify else cts)
 
 
 @budgeted
@@ -174,7 +175,7 @@ def jacobian(exprs: Sequence, vars: Sequence | None = None) -> list:
     symbols of all of ``exprs``, sorted by name)."""
     exprs = list(exprs)
     vars = _default_vars(exprs, vars)
-    return [gradient(f, vars) for f in exprs]
+    return ExprMatrix([gradient(f, vars) for f in exprs])
 
 
 @budgeted
@@ -183,7 +184,7 @@ def hessian(expr: Any, vars: Sequence | None = None) -> list:
     sorted by name)."""
     vars = _default_vars([expr], vars)
     first = gradient(expr, vars)
-    return [gradient(g, vars) for g in first]
+    return ExprMatrix([gradient(g, vars) for g in first])
 
 
 @budgeted

@@ -108,6 +108,10 @@ class Equation:
     def __str__(self) -> str:
         return f"{self.lhs} = {self.rhs}"
 
+    def _repr_latex_(self) -> str:
+        from .printing import latex
+        return f"${latex(self.lhs)} = {latex(self.rhs)}$"
+
 
 def _is_e(node: Expr) -> bool:
     return (node.op != "const" and node.op != "sym" and node.op.name == "exp"
