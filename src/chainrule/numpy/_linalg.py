@@ -5,6 +5,8 @@ Matrix rules work on stacks of matrices (the last two axes), as NumPy does.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..core import Sample
@@ -224,24 +226,29 @@ solve = defprim(
     ])
 
 
+@functools.lru_cache(maxsize=32)
 def _tril_masks(n: int, dt) -> tuple:
+    """The lower-triangle, strictly-lower and Phi masks, made once per size (read-only)."""
     low = np.tril(np.ones((n, n), dt))
-    return low, low - np.eye(n, dtype=dt), low - 0.5 * np.eye(n, dtype=dt)
+    masks = (low, low - np.eye(n, dtype=dt), low - 0.5 * np.eye(n, dtype=dt))
+    for m in masks:
+        m.flags.writeable = False
+    return masks
 
 
 def _cholesky_jvp(t, ans, a):
     # NumPy reads only the lower triangle of A: that part, mirrored, is the perturbation.
     low, strict, phi = _tril_masks(shape(a)[-1], dtype(ans))
     t = t * low + mT(t * strict)
-    x = solve(ans, t)
-    y = mT(solve(ans, mT(x)))
-    return matmul(ans, y * phi)
+    li = inv(ans)  # one inverse and products: cheaper than two solves with n columns each
+    return matmul(ans, matmul(li, matmul(t, mT(li))) * phi)
 
 
 def _cholesky_vjp(g, ans, a):
     low, strict, phi = _tril_masks(shape(a)[-1], dtype(ans))
     p = matmul(mT(ans), g) * phi
-    s = mT(solve(mT(ans), mT(solve(mT(ans), p))))
+    li = inv(ans)
+    s = matmul(mT(li), matmul(p, li))  # L^-T P L^-1
     s = 0.5 * (s + mT(s))
     return s * low + s * strict
 
