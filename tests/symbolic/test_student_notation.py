@@ -248,3 +248,11 @@ TOKENS = ["x", "y", "2", "e", "pi", "\u03c0", "sin", "cos", "ln", "log_2", "tan"
 @given(st.lists(st.sampled_from(TOKENS), max_size=25).map("".join))
 def test_fuzz_student_notation(text):
     check(text)
+
+
+@pytest.mark.parametrize("text", ["sin^-1^2 x", "sin^2^3 x", "cos^2^-1 x"])
+def test_chained_powers_of_a_function_name_are_refused(text):
+    # sin^-1^2 x used to read as arcsin(x) (the exponent -1^2 is -1), silently
+    with pytest.raises(ParseError, match="takes one number") as info:
+        parse(text)
+    assert info.value.column == text.index("^")

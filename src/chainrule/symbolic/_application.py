@@ -79,7 +79,13 @@ class Notation:
             exponent = Const(superscript_value(sign.text))
         elif sign.kind == "**":
             self.next()
+            start = self.pos
             exponent = self.factor()
+            if any(t.kind in ("**", "sup") for t in self.tokens[start:self.pos]):
+                # sin^-1^2 x, sin^2^3 x: which power of which function is meant is unclear
+                raise self.error(f"a power of '{tok.text}' written before its argument takes "
+                                 f"one number: write {tok.text}(x)^... for anything else",
+                                 sign.pos)
         inverse = self.check_function_power(tok, exponent, sign)
         if self.peek().kind == "(":
             args = self.arguments()
