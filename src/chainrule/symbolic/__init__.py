@@ -8,6 +8,7 @@
 """
 
 from ._algebra import cancel, collect, expand, factor, together
+from ._mathml import mathml as mathml  # MathML printer (lab); explicit re-export
 from ._textbook import tidy
 from ._trig import trigsimp
 from .calculus import diff, evaluate, gradient, hessian, jacobian, lambdify, subs
