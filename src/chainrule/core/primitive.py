@@ -66,6 +66,11 @@ class Primitive:
             at a complex argument then raises TypeError instead of giving a wrong number.
             Every other primitive's rules are checked at complex samples by
             tests/test_complex.py.
+        batch: the batching rule for ``vmap``, ``batch(args, dims, **params) -> (out,
+            out_dim)``: ``dims[i]`` is 0 where ``args[i]`` carries the batch axis in front
+            and ``None`` where it is unbatched; ``out_dim`` is 0 or ``None`` likewise.
+            Without one, an elementwise primitive batches by broadcasting and any other
+            runs once per example (see :mod:`chainrule.core.batching`).
     """
 
     name: str
@@ -84,6 +89,7 @@ class Primitive:
     elementwise: bool = False
     no_rules: str = ""
     real_only: bool = False
+    batch: Callable[..., Any] | None = None
 
     @property
     def differentiable(self) -> bool:

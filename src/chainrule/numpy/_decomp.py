@@ -34,6 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import Sample, Tracer, primal_value
+from ..core.batching import stacked_batch
 from . import _arrays as A
 from ._base import defprim, dtype, ndim, shape
 from ._elementwise import where
@@ -231,3 +232,8 @@ def eigvalsh(a, UPLO: str = "L"):
     """
     a = _real_matrix(a, "eigvalsh")
     return eigvalsh_p(a, UPLO=_uplo(UPLO, "eigvalsh"))
+
+
+# vmap: NumPy's decompositions map over leading stack axes already.
+for _p in (eigh_values, eigvalsh_p, eigh_vectors):
+    _p.batch = stacked_batch(_p, (2,))

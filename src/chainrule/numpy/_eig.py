@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import Sample, primal_value
+from ..core.batching import stacked_batch
 from ._base import PRIMS, defprim
 from ._base import dtype as dtype_of
 from ._base import shape as shape_of
@@ -129,3 +130,8 @@ def eig(a) -> EigResult:
 def eigvals(a):
     """Eigenvalues of a square matrix (``numpy.linalg.eigvals``)."""
     return eig_values(a)
+
+
+# vmap: NumPy's decompositions map over leading stack axes already.
+for _p in (eig_values, eig_vectors):
+    _p.batch = stacked_batch(_p, (2,))

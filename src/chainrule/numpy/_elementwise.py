@@ -206,16 +206,19 @@ where = defprim(
 
 
 def _tie_split(first: bool):
-    """Rules for maximum/minimum: the chosen argument gets the derivative, ties split it."""
+    """Rules for maximum/minimum: the chosen argument gets the derivative, ties split it.
+    (``greater(wins, other)`` is ``wins & ~other`` for booleans, as a primitive: it works
+    on batched values too.)"""
     def jvp(t, ans, x, y):
         wins = equal(ans, x) if first else equal(ans, y)
         other = equal(ans, y) if first else equal(ans, x)
-        return broadcast_like(where(wins & ~other, t, where(wins, 0.5 * t, 0 * t)), ans)
+        return broadcast_like(where(greater(wins, other), t, where(wins, 0.5 * t, 0 * t)),
+                              ans)
 
     def vjp(g, ans, x, y):
         wins = equal(ans, x) if first else equal(ans, y)
         other = equal(ans, y) if first else equal(ans, x)
-        return unbroadcast(where(wins & ~other, g, where(wins, 0.5 * g, 0 * g)),
+        return unbroadcast(where(greater(wins, other), g, where(wins, 0.5 * g, 0 * g)),
                            x if first else y)
     return jvp, vjp
 

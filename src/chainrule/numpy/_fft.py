@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.batching import per_example_axis
 from ..core.trace import is_complex
-from ._base import PRIMS, defprim, sample_args
+from ._base import PRIMS, defprim, ndim, sample_args
 from ._base import dtype as dtype_of
 from ._base import shape as shape_of
 
@@ -122,3 +123,15 @@ irfft_p = defprim(
         sample_args("irfft3", (3, 2), n=3, axis=0, norm="forward"),
         sample_args("irfft4", (2, 3), n=8, axis=1, norm=None),
     ], save_ans=False, save_args=False)
+
+
+def _batch_fft(prim):
+    """vmap: the transform runs along the same axis of each example, one axis further."""
+    def rule(args, dims, *, n, axis, norm):
+        x = args[0]
+        return prim(x, n=n, axis=per_example_axis(axis, ndim(x) - 1), norm=norm), 0
+    return rule
+
+
+for _p in (fft_p, ifft_p, rfft_p, irfft_p):
+    _p.batch = _batch_fft(_p)

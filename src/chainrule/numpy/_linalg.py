@@ -10,6 +10,7 @@ import functools
 import numpy as np
 
 from ..core import Sample
+from ..core.batching import pad_rank, stacked_batch
 from ..core.reverse import is_complex
 from ._base import PRIMS, PerArg, defprim, dtype, ndim, sample_args, shape, unbroadcast
 from ._reductions import sum
@@ -258,3 +259,70 @@ cholesky = defprim(
     rule="Cholesky rule", statement="L' = L Phi(L^-1 A' L^-T), Phi = lower half",
     domain="A symmetric positive definite (the lower triangle is read)",
     samples=_spd_samples("cholesky"), save_args=False, real_only=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Batching rules (vmap): NumPy's linear algebra maps over leading stack axes already.
+
+
+def _as_matrix(x, d, col: bool):
+    """A batched vector as a one-row (or one-column) matrix, and how to undo it later."""
+    if d is None or ndim(x) != 2:
+        return x, None
+    s = shape(x)
+    return reshape(x, shape=s[:1] + ((s[1], 1) if col else (1, s[1]))), -1 if col else -2
+
+
+def _matmul_batch(args, dims):
+    (a, b), (da, db) = args, dims
+    b_vector = ndim(b) - (db is not None) == 1
+    a, drop_a = _as_matrix(a, da, col=False)
+    b, drop_b = _as_matrix(b, db, col=True)
+    ranks = [ndim(x) - (d is not None) for x, d in ((a, da), (b, db))
+             if d is not None or ndim(x) >= 2]
+    a, b = (pad_rank(x, max(ranks)) if d is not None else x for x, d in ((a, da), (b, db)))
+    out = matmul(a, b)
+    if drop_a is None and drop_b is None:
+        return out, 0
+    s = list(shape(out))
+    if drop_b is not None:  # the column axis given to a vector b
+        s.pop()
+    if drop_a is not None:  # the row axis given to a vector a
+        s.pop(-1 if b_vector else -2)
+    return reshape(out, shape=tuple(s)), 0
+
+
+def _einsum_batch(args, dims, *, spec):
+    ins, out = spec
+    used = set("".join(ins) + out)
+    letter = next(c for c in "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA"
+                  if c not in used)
+    ins = tuple(letter + s if d is not None else s for s, d in zip(ins, dims))
+    return einsum_p(*args, spec=(ins, letter + out)), 0
+
+
+def _solve_batch(args, dims):
+    (a, b), (da, db) = args, dims
+    vector = ndim(b) - (db is not None) == 1
+    if vector and db is not None:
+        b = _col(b)
+    elif vector:  # one right-hand side for every example: solve them all at once
+        return solve(pad_rank(a, 2) if da is not None else a, b), 0
+    return _solve_stacked(a, b, da, db, vector)
+
+
+def _solve_stacked(a, b, da, db, vector: bool):
+    stack = max(ndim(a) - (da is not None), ndim(b) - (db is not None)) - 2
+    a = pad_rank(a, stack + 2) if da is not None else a
+    b = pad_rank(b, stack + 2) if db is not None else b
+    if db is None and da is not None and ndim(b) == 2:
+        b = reshape(b, shape=(1,) * (ndim(a) - 2) + shape(b))
+    out = solve(a, b)
+    return (_uncol(out) if vector else out), 0
+
+
+matmul.batch = _matmul_batch
+einsum_p.batch = _einsum_batch
+solve.batch = _solve_batch
+for _p in (inv, det, logabsdet, cholesky):
+    _p.batch = stacked_batch(_p, (2,))

@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import Sample, primal_value
+from ..core.batching import stacked_batch
 from . import _arrays as A
 from ._base import defprim, dtype, shape
 from ._linalg import matmul, mT, solve
@@ -308,3 +309,8 @@ def qr(a, mode: str = "reduced"):
     if mode == "complete" and m > n:
         return QRResult(qr_q_complete(a), qr_r_complete(a))
     return qr_r(a) if mode == "r" else QRResult(qr_q(a), qr_r(a))
+
+
+# vmap: NumPy's decompositions map over leading stack axes already.
+for _p in (pinv_p, qr_q, qr_r, qr_q_complete, qr_r_complete):
+    _p.batch = stacked_batch(_p, (2,))

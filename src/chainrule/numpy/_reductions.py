@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Sample, primal_value
+from ..core.batching import per_example_axis
 from ._base import defprim, dtype, sample_args, shape
 from ._elementwise import equal, exp, where
 from ._shape import broadcast_to, getitem, reshape, transpose
@@ -39,6 +40,13 @@ def _samples(name: str, lo=-2.0, hi=2.0):
     ]
 
 
+def _batch_reduction(prim):
+    """The batching rule of a reduction over ``axis`` (a tuple): the axes move up one."""
+    def rule(args, dims, *, axis, keepdims):
+        return prim(args[0], axis=tuple(a + 1 for a in axis), keepdims=keepdims), 0
+    return rule
+
+
 def _reducer(ufunc, fallback):
     """``ufunc.reduce`` on arrays (skipping ``np.sum``'s Python wrapper), else NumPy's."""
     def impl(x, *, axis, keepdims):
@@ -54,12 +62,13 @@ sum = defprim(
     vjp=(lambda g, ans, x, *, axis, keepdims: _expand(g, x, axis, keepdims),),
     rule="sum rule", statement="(sum u_i)' = sum u_i'", linear=True, samples=_samples("sum"),
     save_args=False, save_ans=False)
+sum.batch = _batch_reduction(sum)
 
 
 def _tie_weights(ans, x, axis, keepdims):
     """Where the extreme is attained, weights that share the derivative equally (constant)."""
-    hit = np.asarray(equal(x, _keep(ans, x, axis, keepdims)))
-    count = np.sum(hit, axis=axis, keepdims=True)
+    hit = equal(x, _keep(ans, x, axis, keepdims))  # primitives only: batchable by vmap
+    count = sum(hit, axis=axis, keepdims=True)
     return (hit / count).astype(dtype(x))
 
 
@@ -79,11 +88,16 @@ def _extreme(name: str, fn):
 
 max = _extreme("max", _reducer(np.maximum, np.max))
 min = _extreme("min", _reducer(np.minimum, np.min))
+max.batch, min.batch = _batch_reduction(max), _batch_reduction(min)
 
 
 def _prod_others(ans, x, axis, keepdims):
     """For each element, the product of the other elements in its reduction group."""
-    if not np.any(np.asarray(primal_value(x)) == 0):
+    try:
+        no_zeros = not np.any(np.asarray(primal_value(x)) == 0)
+    except TypeError:  # values unknown (jit is compiling): the form valid everywhere
+        no_zeros = False
+    if no_zeros:
         return _keep(ans, x, axis, keepdims) / x
     # With zeros, build each group's "all but one" products explicitly: n x n per group.
     nd = len(shape(x))
@@ -109,6 +123,7 @@ prod = defprim(
     samples=lambda: _samples("prod")() + [
         Sample((np.array([[1.5, 0.0, -2.0], [0.5, 1.2, 0.7]]),),
                {"axis": (1,), "keepdims": False})])
+prod.batch = _batch_reduction(prod)
 
 
 def _flip(x, axis: int):
@@ -122,7 +137,9 @@ cumsum = defprim(
     rule="sum rule", statement="running sums of u' ", linear=True,
     samples=lambda: [Sample(sample_args("cumsum", (3, 4)).args, {"axis": 1}),
                      Sample(sample_args("cumsum0", (5,)).args, {"axis": 0})],
-                     save_args=False, save_ans=False)
+                     save_args=False, save_ans=False,
+    batch=lambda args, dims, *, axis: (
+        cumsum(args[0], axis=per_example_axis(axis, len(shape(args[0])) - 1)), 0))
 
 
 def _logsumexp_impl(x, *, axis, keepdims):
@@ -147,3 +164,4 @@ logsumexp = defprim(
          _keep(g, x, axis, keepdims) * _softmax_weights(ans, x, axis, keepdims),),
     rule="log-sum-exp rule", statement="(log sum e^u_i)' = sum softmax(u)_i u_i'",
     samples=_samples("logsumexp"))
+logsumexp.batch = _batch_reduction(logsumexp)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..core import Sample, primal_value
+from ..core.batching import batch_size, move_axis, pad_rank, per_example_axis, with_batch
 from ._base import PRIMS, PerArg, broadcast_like, defprim, sample_args, unbroadcast
 from ._base import dtype as dtype_of
 from ._base import shape as shape_of
@@ -83,7 +84,14 @@ reshape = defprim(
     rule="linearity", statement="reshaping commutes with differentiation", linear=True,
     samples=lambda: [Sample(sample_args("reshape", (2, 3)).args, {"shape": (3, 2)}),
                      Sample(sample_args("reshape1", (4,)).args, {"shape": (2, 1, 2)})],
-                     save_args=False, save_ans=False)
+                     save_args=False, save_ans=False,
+    batch=lambda args, dims, *, shape: (
+        reshape(args[0], shape=shape_of(args[0])[:1] + tuple(np.atleast_1d(shape))), 0))
+
+
+def _batched_perm(axes, nd: int) -> tuple:
+    axes = tuple(reversed(range(nd))) if axes is None else axes
+    return (0,) + tuple(a % nd + 1 for a in axes)
 
 
 def _inverse_perm(axes: tuple) -> tuple:
@@ -96,7 +104,8 @@ transpose = defprim(
     vjp=(lambda g, ans, x, *, axes: transpose(g, axes=_inverse_perm(axes)),),
     rule="linearity", statement="transposing commutes with differentiation", linear=True,
     samples=lambda: [Sample(sample_args("transpose", (2, 3, 4)).args, {"axes": (2, 0, 1)})],
-    save_args=False, save_ans=False)
+    save_args=False, save_ans=False, batch=lambda args, dims, *, axes: (
+        transpose(args[0], axes=_batched_perm(axes, len(shape_of(args[0])) - 1)), 0))
 
 broadcast_to = defprim(
     "broadcast_to", lambda x, *, shape: np.broadcast_to(x, shape),
@@ -105,7 +114,39 @@ broadcast_to = defprim(
     rule="linearity", statement="copies of u each carry u'", linear=True,
     samples=lambda: [Sample(sample_args("bcast", (3,)).args, {"shape": (2, 3)}),
                      Sample(sample_args("bcast1", (2, 1)).args, {"shape": (2, 3)})],
-                     save_args=False, save_ans=False)
+                     save_args=False, save_ans=False,
+    batch=lambda args, dims, *, shape: (broadcast_to(
+        pad_rank(args[0], len(shape)), shape=shape_of(args[0])[:1] + tuple(shape)), 0))
+
+
+def _batch_position(idx: tuple) -> int:
+    """Where the batch axis lands in ``x[(slice(None),) + idx]``: in front, unless the
+    advanced indices are separated (by a slice, ``None`` or ``...``), when NumPy puts
+    their broadcast axes first."""
+    if not _is_advanced(idx):
+        return 0
+    adv = [i for i, e in enumerate(idx)
+           if isinstance(e, (np.ndarray, list, int, np.integer)) and not isinstance(e, bool)]
+    if adv == list(range(adv[0], adv[-1] + 1)):
+        return 0
+    return max(1 if np.asarray(idx[i]).dtype == bool else np.ndim(idx[i]) for i in adv)
+
+
+def _scatter_batch(prim, args: tuple, dims: tuple, idx: tuple) -> tuple:
+    """``x.at[idx].add/set(v)`` for a batch: the index gets a leading full slice, and a
+    batched ``v`` is laid out like the batched ``x[idx]``."""
+    x, v = args
+    size = batch_size(args, dims)
+    if dims[0] is None:
+        x = with_batch(x, size)
+    k = _batch_position(idx)
+    if dims[1] is not None or k:
+        target = np.broadcast_to(np.empty((), np.int8), shape_of(x)[1:])[idx].shape
+        if dims[1] is None:
+            v = with_batch(v, size)
+        v = broadcast_to(pad_rank(v, len(target)), shape=(size,) + target)
+        v = move_axis(v, 0, k)
+    return prim(x, v, idx=(slice(None),) + idx), 0
 
 
 def _getitem_vjp(g, ans, x, *, idx):
@@ -121,7 +162,9 @@ getitem = defprim(
         Sample(sample_args("getitem1", (5,)).args, {"idx": (np.array([0, 2, 2, 4]),)}),
         Sample(sample_args("getitem2", (3, 4)).args,
                {"idx": (np.array([[True, False, True, True]] * 3),)})],
-               save_args=False, save_ans=False)
+               save_args=False, save_ans=False,
+    batch=lambda args, dims, *, idx: (
+        getitem(args[0], idx=(slice(None),) + idx), _batch_position(idx)))
 
 
 def _index_add_impl(x, v, *, idx):
@@ -143,7 +186,8 @@ index_add = defprim(
     samples=lambda: [
         Sample(sample_args("iadd", (5,), (4,)).args, {"idx": (np.array([0, 2, 2, 4]),)}),
         Sample(sample_args("iadd1", (3, 4), (4,)).args, {"idx": (slice(0, 2),)})],
-        save_args=False, save_ans=False)
+        save_args=False, save_ans=False, batch=lambda args, dims, *, idx: _scatter_batch(
+            index_add, args, dims, idx))
 
 
 def _index_set_impl(x, v, *, idx):
@@ -171,13 +215,21 @@ index_set = defprim(
         Sample(sample_args("iset2", (5,), (4,)).args, {"idx": (np.array([3, 0, 3, 0]),)}),
         Sample(sample_args("iset3", (3, 4), (3,)).args,
                {"idx": (np.array([[0], [2], [0]]), np.array([1, 1, 3]))})],
-        save_args=False, save_ans=False)
+        save_args=False, save_ans=False, batch=lambda args, dims, *, idx: _scatter_batch(
+            index_set, args, dims, idx))
 
 
 def _piece(i: int, xs: tuple, axis: int) -> tuple:
     start = sum(shape_of(x)[axis] for x in xs[:i])
     stop = start + shape_of(xs[i])[axis]
     return (slice(None),) * axis + (slice(start, stop),)
+
+
+def _concat_batch(args: tuple, dims: tuple, *, axis: int) -> tuple:
+    size = batch_size(args, dims)
+    nd = len(shape_of(args[dims.index(0)])) - 1
+    xs = [x if d is not None else with_batch(x, size) for x, d in zip(args, dims)]
+    return concatenate(*xs, axis=per_example_axis(axis, nd)), 0
 
 
 def _concat_jvp(i, t, ans, *xs, axis):
@@ -194,7 +246,7 @@ concatenate = defprim(
     rule="linearity", statement="each block carries its own derivative", linear=True,
     samples=lambda: [Sample(sample_args("concat", (2, 3), (1, 3), (2, 3)).args, {"axis": 0}),
                      Sample(sample_args("concat1", (2, 1), (2, 2)).args, {"axis": 1})],
-                     save_args=False, save_ans=False)
+                     save_args=False, save_ans=False, batch=_concat_batch)
 
 def _cast_to(v, dt: np.dtype):
     """``v`` in ``dt``; a complex value cast to a real dtype keeps its real part (the
@@ -215,4 +267,5 @@ astype = defprim(
     rule="linearity", statement="changing precision commutes with differentiation",
     linear=True,
     samples=lambda: [Sample(sample_args("astype", (3,)).args, {"dtype": np.float64})],
-    save_args=False, save_ans=False)
+    save_args=False, save_ans=False,
+    batch=lambda args, dims, *, dtype: (astype(args[0], dtype=dtype), 0))

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core import Sample, Tracer, primal_value
+from ..core.batching import stacked_batch
 from . import _arrays as A
 from ._base import defprim, dtype, ndim, shape
 from ._decomp import _batch, _f_times
@@ -364,3 +365,8 @@ def matrix_power(a, n: int):
     return result
 
 
+
+
+# vmap: NumPy's decompositions map over leading stack axes already.
+for _p in (svd_s, svdvals, svd_u, svd_vh, svd_u_full, svd_vh_full):
+    _p.batch = stacked_batch(_p, (2,))

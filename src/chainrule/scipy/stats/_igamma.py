@@ -81,7 +81,9 @@ def _upper(a, x, order):
 
 def _da(a: Any, x: Any, *, order: int) -> np.ndarray:
     a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
-    out = np.where(np.isnan(a) | np.isnan(x) | ~(a > 0) | (x < 0), np.nan, 0.0)
+    # C order, so that ``flat`` below is a view (np.where keeps a transposed layout)
+    out = np.array(np.where(np.isnan(a) | np.isnan(x) | ~(a > 0) | (x < 0), np.nan, 0.0),
+                   order="C")
     inner = np.flatnonzero((a > 0) & (x > 0) & np.isfinite(x) & np.isfinite(a))
     flat = out.reshape(-1)
     for i in range(0, inner.size, _CHUNK):
