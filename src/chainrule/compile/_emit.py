@@ -1,0 +1,295 @@
+"""Straight-line NumPy source from a staged graph.
+
+**Why the generated code can contain no user text.** The source is assembled from four
+kinds of pieces only: the templates of :mod:`chainrule.compile._templates` (fixed strings
+in chainrule), names, literals, and punctuation. Every name is either generated here
+(``sin_3``, ``const_2``, ``power_impl``), a registry primitive's name, or a name of the
+user's arguments that matched ``[A-Za-z][A-Za-z0-9_]{0,39}`` and is not a Python keyword
+(otherwise it becomes ``arg0``...); :func:`ident` checks each one. Constant operands
+(numbers and arrays alike) are never written as text: they travel in the namespace the
+source is executed in, under a generated name (``const_1``), as do parameters that are
+not plain structure. Structural parameters (``axis=(0,)``, ``keepdims=False``, an index
+``x[1:3, 0]``) are written only when their exact type is ``bool``, ``int``, ``None``, or a
+slice or tuple of those, with ``repr``, which for these types prints only digits, ``-``,
+``True``/``False``/``None`` and punctuation. The source is compiled with :func:`compile` and run
+in a fresh dictionary holding that namespace and nothing else.
+
+>>> ident("x_1"), ident("__import__('os')") is None
+('x_1', True)
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from ._graph import Node
+from ._templates import INPLACE, SCALAR, TEMPLATES
+
+__all__ = ["emit", "ident", "literal"]
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+_FIELD = re.compile(r"\{(\w+)\}")
+_RESERVED = {"np", "math", "float"}
+
+
+def ident(name: Any) -> str | None:
+    """``name`` if it is safe to write as a Python identifier in generated code, else None."""
+    if name.__class__ is str and _NAME.fullmatch(name) and not keyword.iskeyword(name) \
+            and name not in _RESERVED:
+        return name
+    return None
+
+
+def literal(v: Any) -> str | None:
+    """Python source for ``v`` if its exact type makes that safe, else None."""
+    c = v.__class__
+    if v is None or c is bool:
+        return repr(v)
+    if c is int:
+        text = repr(v)
+        return f"({text})" if text.startswith("-") else text
+    if c is slice:
+        parts = [literal(p) for p in (v.start, v.stop, v.step)]
+        return None if None in parts else f"slice({', '.join(parts)})"
+    if c is tuple and len(v) <= 16:
+        parts = [literal(p) for p in v]
+        if None in parts:
+            return None
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    return None
+
+
+def _index_text(idx: Any, value) -> str:
+    """The text between the brackets of ``x[...]``: literal parts, or closure names."""
+    if idx.__class__ is not tuple:
+        return value(idx)
+    if not idx:
+        return "()"
+    parts = []
+    for p in idx:
+        if p.__class__ is slice and literal(p) is not None:
+            a, b, c = ("" if q is None else literal(q) for q in (p.start, p.stop, p.step))
+            parts.append(f"{a}:{b}" + (f":{c}" if c else ""))
+        elif p is Ellipsis:
+            parts.append("...")
+        else:
+            parts.append(value(p))
+    return ", ".join(parts) + ("," if len(idx) == 1 and idx[0] is Ellipsis else "")
+
+
+class _Names:
+    """Unique names: temporaries numbered in order of computation (``sin_3``), other
+    names plain when free (``sin_impl``), else numbered by their own counter."""
+
+    def __init__(self, taken: set) -> None:
+        self.taken = set(taken) | _RESERVED
+        self.count = 0
+        self.counts: dict = {}
+
+    def fresh(self, base: str, temp: bool = False) -> str:
+        base = ident(base) or "t"
+        if not temp and base not in self.taken and not base.startswith("const"):
+            self.taken.add(base)
+            return base
+        while True:
+            if temp:
+                self.count += 1
+                k = self.count
+            else:
+                k = self.counts[base] = self.counts.get(base, 0) + 1
+            name = f"{base}_{k}"
+            if name not in self.taken:
+                self.taken.add(name)
+                return name
+
+
+def _fast_ok(nodes: list[Node]) -> bool:
+    """Whether float64 scalars may be computed with ``math`` (a float64-only program,
+    where Python floats and NumPy float64 scalars promote alike)."""
+    useful = False
+    for n in nodes:
+        if (n.dtype.kind == "f" and n.dtype != np.float64) or n.dtype.kind in "cO":
+            return False
+        form = _scalar_form(n)
+        useful = useful or (form is not None and form != TEMPLATES.get(n.op.name)) or \
+            (n.kind == "py" and not isinstance(n.op, str))
+    return useful
+
+
+def _scalar_form(n: Node) -> str | None:
+    if isinstance(n.op, str) or n.shape != () or n.dtype != np.float64:
+        return None
+    if any(a.shape != () or a.dtype.kind not in "biuf" for a in n.args):
+        return None
+    return SCALAR.get(n.op.name)
+
+
+class _Emitter:
+    """One variant of the source: ``fast`` uses ``math`` on float64 scalars."""
+
+    def __init__(self, nodes: list[Node], outputs: list[Node], inputs: list[Node],
+                 names: dict, namespace: dict, fast: bool) -> None:
+        self.nodes, self.outputs, self.fast = nodes, outputs, fast
+        self.ns = namespace
+        self.names = _Names(set(names.values()) | set(namespace))
+        self.name = {n.index: names[n.index] for n in inputs}
+        self.lines: list[str] = []
+        self.lists: dict = {}
+        self.ids: dict = {}
+        self.last, self.fresh = _lifetimes(nodes, outputs)
+
+    def value(self, v: Any, base: str = "const", param: bool = True) -> str:
+        """A parameter as a literal where that is safe, else (and every operand
+        constant) as a name in the namespace."""
+        text = literal(v) if param else None
+        if text is not None:
+            return text
+        key = self.ids.get((id(v), base))  # the same object twice gets one name
+        if key is None:
+            key = self.ids[id(v), base] = self.names.fresh(base)
+            self.ns[key] = v
+        return key
+
+    def arg(self, n: Node) -> str:
+        if n.op == "const":
+            return self.value(n.value, param=False)
+        return self.name[n.index]
+
+    def run(self) -> None:
+        for n in self.nodes:
+            if n.op == "const" or n.op == "input":
+                continue
+            name = self.names.fresh(n.op.name, temp=True)
+            expr = self.expr(n, name)
+            self.lines.append(f"{name} = {expr}")
+            self.name[n.index] = name
+
+    def expr(self, n: Node, name: str) -> str:
+        prim, args = n.op, [self.arg(a) for a in n.args]
+        if self.fast:
+            form = _scalar_form(n)
+            if form is not None:
+                return form.format(*args)
+            if prim.name == "getitem" and self._listable(n):
+                return f"{self._list(n.args[0])}[{literal(n.params['idx'][0])}]"
+        if all(a.kind == "py" for a in n.args if a.op != "const"):
+            return self._impl(n, args)  # Python scalars: the engine's own fast paths
+        inplace = self._inplace(n, args)
+        if inplace is not None:
+            return inplace
+        template = TEMPLATES.get(prim.name)
+        fields = set(_FIELD.findall(template or "")) - {str(i) for i in range(len(args))}
+        if template is None or fields != set(n.params):
+            return self._impl(n, args)
+        params = {k: (_index_text(v, self.value) if k == "idx" else self.value(v))
+                  for k, v in n.params.items()}
+        return template.format(*args, **params)
+
+    def _impl(self, n: Node, args: list) -> str:
+        fn = self.value(n.op.impl, base=f"{n.op.name}_impl")
+        params = "".join(f", {k}={self.value(v)}" for k, v in n.params.items()
+                         if ident(k))
+        if len(params.split(", ")) - 1 != len(n.params):
+            fn = self.value(_Bound(n.op.impl, n.params), base=f"{n.op.name}_impl")
+            params = ""
+        return f"{fn}({', '.join(args)}{params})"
+
+    def _inplace(self, n: Node, args: list) -> str | None:
+        """``np.ufunc(a, b, out=a)`` when ``a`` is a temporary array used last here."""
+        ufunc = INPLACE.get(n.op.name)
+        if ufunc is None or n.kind != "arr" or not n.shape:
+            return None
+        for i, a in enumerate(n.args):
+            if self.fresh[a.index] and self.last.get(a.index) == n.index and \
+                    a.shape == n.shape and a.dtype == n.dtype:
+                self.fresh[n.index] = True
+                return f"np.{ufunc}({', '.join(args)}, out={args[i]})"
+        return None
+
+    def _listable(self, n: Node) -> bool:
+        idx, x = n.params.get("idx"), n.args[0]
+        return (idx.__class__ is tuple and len(idx) == 1 and idx[0].__class__ is int
+                and x.ndim == 1 and x.dtype == np.float64 and x.kind == "arr")
+
+    def _list(self, x: Node) -> str:
+        name = self.lists.get(x.index)
+        if name is None:
+            name = self.lists[x.index] = self.names.fresh(f"{self.arg(x)}_list")
+            self.lines.append(f"{name} = {self.arg(x)}.tolist()")
+        return name
+
+    def result(self, n: Node) -> str:
+        text = self.arg(n)
+        if n.op == "const" and n.kind == "arr":
+            return f"{text}.copy()"  # never hand out the closure's own array
+        if self.fast and n.shape == () and n.dtype == np.float64 and n.op != "input":
+            return f"np.float64({text})" if n.kind == "np" else f"float({text})"
+        return text
+
+
+class _Bound:
+    """``impl`` with parameters whose names cannot be written as keywords."""
+
+    def __init__(self, impl: Any, params: dict) -> None:
+        self.impl, self.params = impl, params
+
+    def __call__(self, *args: Any) -> Any:
+        return self.impl(*args, **self.params)
+
+
+def _lifetimes(nodes: list[Node], outputs: list[Node]) -> tuple[dict, dict]:
+    """For each temporary array, the index of the last node that may read it (through
+    views too); and which nodes hold a fresh array of their own (fresh by ``emit``)."""
+    fresh = {n.index: False for n in nodes}
+    roots: dict = {}
+    last: dict = {}
+    for n in nodes:
+        if isinstance(n.op, str):
+            roots[n.index] = ()
+            continue
+        for a in n.args:
+            for r in roots[a.index]:
+                last[r] = n.index
+        creates = n.kind == "arr" and (n.op.name in INPLACE or n.op.name == "matmul")
+        fresh[n.index] = creates
+        roots[n.index] = (n.index,) if creates else \
+            tuple({r for a in n.args for r in roots[a.index]})
+    for o in outputs:
+        for r in roots[o.index]:
+            last[r] = len(nodes) + 10**9
+    return last, fresh
+
+
+def emit(nodes: list[Node], outputs: list[Node], inputs: list[Node], names: dict,
+         fname: str) -> tuple[str, dict]:
+    """Source defining ``fname(*inputs)`` that returns the outputs as a tuple, and the
+    namespace it needs. ``names`` maps input node indices to their (validated) names."""
+    ns: dict = {"np": np, "math": math}
+    params = ", ".join(names[n.index] for n in inputs)
+    exact = _Emitter(nodes, outputs, inputs, names, ns, fast=False)
+    exact.run()
+    if not _fast_ok(nodes):
+        return _function(fname, params, exact, outputs), ns
+    slow = exact.names.fresh(f"{fname}_numpy")
+    ns_fast = dict(ns)
+    fast = _Emitter(nodes, outputs, inputs, names, ns_fast, fast=True)
+    fast.run()
+    src = _function(fname, params, fast, outputs, fallback=f"{slow}({params})")
+    return src + "\n\n" + _function(slow, params, exact, outputs), {**ns, **ns_fast}
+
+
+def _function(fname: str, params: str, em: _Emitter, outputs: list[Node],
+              fallback: str = "") -> str:
+    results = [em.result(o) for o in outputs]
+    ret = "return (" + ", ".join(results) + ("," if len(results) == 1 else "") + ")"
+    body = em.lines + [ret]
+    if fallback:
+        body = (["try:"] + [f"    {line}" for line in body] +
+                ["except (ArithmeticError, ValueError):  # math refused: NumPy's answer",
+                 f"    return {fallback}"])
+    return f"def {fname}({params}):\n" + "".join(f"    {line}\n" for line in body)
