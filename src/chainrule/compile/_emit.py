@@ -108,25 +108,44 @@ class _Names:
                 return name
 
 
+_F64 = np.dtype(np.float64)
+
+
 def _fast_ok(nodes: list[Node]) -> bool:
     """Whether float64 scalars may be computed with ``math`` (a float64-only program,
     where Python floats and NumPy float64 scalars promote alike)."""
     useful = False
     for n in nodes:
-        if (n.dtype.kind == "f" and n.dtype != np.float64) or n.dtype.kind in "cO":
+        d = n.dtype
+        if d is not _F64 and (d.kind in "cOV" or (d.kind == "f" and d != _F64)):
             return False
-        form = _scalar_form(n)
-        useful = useful or (form is not None and form != TEMPLATES.get(n.op.name)) or \
-            (n.kind == "py" and not isinstance(n.op, str))
+        if not useful and not isinstance(n.op, str):
+            form = _scalar_form(n)
+            useful = (form is not None and form != TEMPLATES.get(n.op.name)) or \
+                n.kind == "py" or _listable(n)
     return useful
 
 
 def _scalar_form(n: Node) -> str | None:
-    if isinstance(n.op, str) or n.shape != () or n.dtype != np.float64:
+    if isinstance(n.op, str) or n.shape != () or n.dtype != _F64:
         return None
     if any(a.shape != () or a.dtype.kind not in "biuf" for a in n.args):
         return None
     return SCALAR.get(n.op.name)
+
+
+def _listable(n: Node) -> bool:
+    """``x[i]`` of a float64 vector, read from ``x.tolist()`` in the ``math`` variant."""
+    if getattr(n.op, "name", None) != "getitem":
+        return False
+    idx, x = n.params.get("idx"), n.args[0]
+    return (idx.__class__ is tuple and len(idx) == 1 and idx[0].__class__ is int
+            and x.ndim == 1 and x.dtype == _F64 and x.kind == "arr")
+
+
+def _basic(idx: Any) -> bool:
+    return idx.__class__ is tuple and all(
+        i.__class__ in (int, slice) or i is None or i is Ellipsis for i in idx)
 
 
 class _Emitter:
@@ -156,26 +175,31 @@ class _Emitter:
         return key
 
     def arg(self, n: Node) -> str:
-        if n.op == "const":
-            return self.value(n.value, param=False)
-        return self.name[n.index]
+        name = self.name.get(n.index)
+        if name is None:  # a constant: float64 scalars are Python floats for ``math``
+            v = n.value
+            if self.fast and n.shape == () and n.dtype == _F64 and v.__class__ is not float:
+                v = float(v)
+            name = self.name[n.index] = self.value(v, param=False)
+        return name
 
     def run(self) -> None:
         for n in self.nodes:
             if n.op == "const" or n.op == "input":
                 continue
             name = self.names.fresh(n.op.name, temp=True)
-            expr = self.expr(n, name)
-            self.lines.append(f"{name} = {expr}")
+            if n.op.name == "index_add" and self._scatter(n, name):
+                continue
+            self.lines.append(f"{name} = {self.expr(n)}")
             self.name[n.index] = name
 
-    def expr(self, n: Node, name: str) -> str:
+    def expr(self, n: Node) -> str:
         prim, args = n.op, [self.arg(a) for a in n.args]
         if self.fast:
             form = _scalar_form(n)
             if form is not None:
                 return form.format(*args)
-            if prim.name == "getitem" and self._listable(n):
+            if _listable(n):
                 return f"{self._list(n.args[0])}[{literal(n.params['idx'][0])}]"
         if all(a.kind == "py" for a in n.args if a.op != "const"):
             return self._impl(n, args)  # Python scalars: the engine's own fast paths
@@ -192,12 +216,16 @@ class _Emitter:
 
     def _impl(self, n: Node, args: list) -> str:
         fn = self.value(n.op.impl, base=f"{n.op.name}_impl")
-        params = "".join(f", {k}={self.value(v)}" for k, v in n.params.items()
-                         if ident(k))
-        if len(params.split(", ")) - 1 != len(n.params):
+        if not all(ident(k) for k in n.params):
             fn = self.value(_Bound(n.op.impl, n.params), base=f"{n.op.name}_impl")
-            params = ""
+            return f"{fn}({', '.join(args)})"
+        params = "".join(f", {k}={self.value(v)}" for k, v in n.params.items())
         return f"{fn}({', '.join(args)}{params})"
+
+    def _owned(self, a: Node, n: Node) -> bool:
+        """Whether ``n`` may overwrite the array of its argument ``a``."""
+        return (self.fresh[a.index] and self.last.get(a.index) == n.index and
+                a.shape == n.shape and a.dtype == n.dtype)
 
     def _inplace(self, n: Node, args: list) -> str | None:
         """``np.ufunc(a, b, out=a)`` when ``a`` is a temporary array used last here."""
@@ -205,16 +233,20 @@ class _Emitter:
         if ufunc is None or n.kind != "arr" or not n.shape:
             return None
         for i, a in enumerate(n.args):
-            if self.fresh[a.index] and self.last.get(a.index) == n.index and \
-                    a.shape == n.shape and a.dtype == n.dtype:
-                self.fresh[n.index] = True
+            if self._owned(a, n):
                 return f"np.{ufunc}({', '.join(args)}, out={args[i]})"
         return None
 
-    def _listable(self, n: Node) -> bool:
-        idx, x = n.params.get("idx"), n.args[0]
-        return (idx.__class__ is tuple and len(idx) == 1 and idx[0].__class__ is int
-                and x.ndim == 1 and x.dtype == np.float64 and x.kind == "arr")
+    def _scatter(self, n: Node, name: str) -> bool:
+        """``x[idx] += v`` in place, when ``x`` is a temporary used last here."""
+        x, v = n.args
+        idx = n.params.get("idx")
+        if not (_basic(idx) and self._owned(x, n)):
+            return False
+        self.lines.append(f"{name} = {self.arg(x)}")
+        self.lines.append(f"{name}[{_index_text(idx, self.value)}] += {self.arg(v)}")
+        self.name[n.index] = name
+        return True
 
     def _list(self, x: Node) -> str:
         name = self.lists.get(x.index)
@@ -224,10 +256,11 @@ class _Emitter:
         return name
 
     def result(self, n: Node) -> str:
+        if n.op == "const":
+            text = self.value(n.value, param=False)
+            return f"{text}.copy()" if n.kind == "arr" else text  # never the closure's own
         text = self.arg(n)
-        if n.op == "const" and n.kind == "arr":
-            return f"{text}.copy()"  # never hand out the closure's own array
-        if self.fast and n.shape == () and n.dtype == np.float64 and n.op != "input":
+        if self.fast and n.shape == () and n.dtype == _F64 and n.op != "input":
             return f"np.float64({text})" if n.kind == "np" else f"float({text})"
         return text
 
@@ -242,20 +275,24 @@ class _Bound:
         return self.impl(*args, **self.params)
 
 
+_CREATES = {*INPLACE, "matmul", "index_add"}
+
+
 def _lifetimes(nodes: list[Node], outputs: list[Node]) -> tuple[dict, dict]:
     """For each temporary array, the index of the last node that may read it (through
-    views too); and which nodes hold a fresh array of their own (fresh by ``emit``)."""
-    fresh = {n.index: False for n in nodes}
+    views too); and which nodes hold a fresh array of their own."""
+    fresh = {}
     roots: dict = {}
     last: dict = {}
     for n in nodes:
         if isinstance(n.op, str):
             roots[n.index] = ()
+            fresh[n.index] = False
             continue
         for a in n.args:
             for r in roots[a.index]:
                 last[r] = n.index
-        creates = n.kind == "arr" and (n.op.name in INPLACE or n.op.name == "matmul")
+        creates = n.kind == "arr" and n.op.name in _CREATES
         fresh[n.index] = creates
         roots[n.index] = (n.index,) if creates else \
             tuple({r for a in n.args for r in roots[a.index]})
@@ -265,22 +302,42 @@ def _lifetimes(nodes: list[Node], outputs: list[Node]) -> tuple[dict, dict]:
     return last, fresh
 
 
+class _Fallback:
+    """The NumPy variant, emitted and compiled the first time ``math`` refuses."""
+
+    def __init__(self, name: str, make_source: Any, ns: dict) -> None:
+        self.name, self.make_source, self.ns, self.src = name, make_source, ns, None
+
+    def text(self) -> str:
+        if self.src is None:
+            self.src = self.make_source()
+        return self.src
+
+    def __call__(self, *args: Any) -> Any:
+        exec(compile(self.text(), f"<chainrule.jit {self.name}>", "exec"), self.ns)
+        return self.ns[self.name](*args)  # the name now holds the compiled function
+
+
 def emit(nodes: list[Node], outputs: list[Node], inputs: list[Node], names: dict,
-         fname: str) -> tuple[str, dict]:
-    """Source defining ``fname(*inputs)`` that returns the outputs as a tuple, and the
-    namespace it needs. ``names`` maps input node indices to their (validated) names."""
+         fname: str) -> tuple[str, dict, _Fallback | None]:
+    """Source defining ``fname(*inputs)`` that returns the outputs as a tuple, the
+    namespace to execute it in, and the NumPy fallback of a ``math`` variant (or None).
+    ``names`` maps input node indices to their (validated) names."""
     ns: dict = {"np": np, "math": math}
     params = ", ".join(names[n.index] for n in inputs)
-    exact = _Emitter(nodes, outputs, inputs, names, ns, fast=False)
-    exact.run()
+
+    def numpy_source(name: str) -> str:
+        exact = _Emitter(nodes, outputs, inputs, names, ns, fast=False)
+        exact.run()
+        return _function(name, params, exact, outputs)
+
     if not _fast_ok(nodes):
-        return _function(fname, params, exact, outputs), ns
-    slow = exact.names.fresh(f"{fname}_numpy")
-    ns_fast = dict(ns)
-    fast = _Emitter(nodes, outputs, inputs, names, ns_fast, fast=True)
+        return numpy_source(fname), ns, None
+    fast = _Emitter(nodes, outputs, inputs, names, ns, fast=True)
+    slow = fast.names.fresh(f"{fname}_numpy")
+    fallback = ns[slow] = _Fallback(slow, lambda: numpy_source(slow), ns)
     fast.run()
-    src = _function(fname, params, fast, outputs, fallback=f"{slow}({params})")
-    return src + "\n\n" + _function(slow, params, exact, outputs), {**ns, **ns_fast}
+    return _function(fname, params, fast, outputs, fallback=f"{slow}({params})"), ns, fallback
 
 
 def _function(fname: str, params: str, em: _Emitter, outputs: list[Node],

@@ -28,6 +28,7 @@ import numpy as np
 __all__ = ["Node", "Graph", "freeze"]
 
 _PY = (float, int, bool, complex)
+_F64 = np.dtype(np.float64)
 
 
 class Node:
@@ -65,7 +66,13 @@ class Node:
 
 def _describe(node: Node, value: Any) -> None:
     c = value.__class__
-    if c in _PY:
+    if c is np.ndarray:
+        node.shape, node.dtype, node.kind = value.shape, value.dtype, "arr"
+    elif c is np.float64:
+        node.shape, node.dtype, node.kind = (), _F64, "np"
+    elif c is float:
+        node.shape, node.dtype, node.kind = (), _F64, "py"
+    elif c in _PY:
         node.shape, node.kind = (), "py"
         node.dtype = np.dtype(np.float64 if c is float else np.result_type(value))
     elif isinstance(value, np.generic):
@@ -146,13 +153,24 @@ class Graph:
 
     def apply(self, prim: Any, args: list, params: dict, ans: Any) -> Node:
         """The node of ``prim(*args, **params)``, whose example value is ``ans``."""
-        same = _identity(prim.name, args, params, ans)
-        if same is not None:
-            return same
-        try:
-            key = (prim.name, *(a.index for a in args), freeze(params) if params else ())
-        except _Unhashable:
-            key = None
+        name = prim.name
+        if name in _SIMPLIFIED:
+            same = _identity(name, args, params, ans)
+            if same is not None:
+                return same
+            if name == "add":
+                prim, args, params = _scatter_into(prim, args, params, ans)
+        if len(args) == 1:
+            key = (prim, args[0].index)
+        elif len(args) == 2:
+            key = (prim, args[0].index, args[1].index)
+        else:
+            key = (prim, *[a.index for a in args])
+        if params:
+            try:
+                key = (key, freeze(params))
+            except _Unhashable:
+                key = None
         if key is not None:
             node = self._cse.get(key)
             if node is not None:
@@ -193,9 +211,29 @@ def _same_type(node: Node, ans: Any) -> bool:
             and probe.kind == node.kind)
 
 
+def _basic_index(idx: Any) -> bool:
+    return idx.__class__ is tuple and all(
+        i.__class__ in (int, slice) or i is None or i is Ellipsis for i in idx)
+
+
+def _scatter_into(prim: Any, args: list, params: dict, ans: Any) -> tuple:
+    """``zeros.at[i].add(v) + q`` is ``q.at[i].add(v)`` when ``q`` has the full shape and
+    the result's dtype: the backward pass of ``x[i]`` then accumulates into one array
+    instead of adding a fresh array of zeros per element."""
+    for pos in (0, 1):
+        s, q = args[pos], args[1 - pos]
+        op = s.op
+        if getattr(op, "name", None) == "index_add" and _is_const(s.args[0], 0) and \
+                _basic_index(s.params.get("idx")) and q.op != "const" and \
+                q.shape == s.shape and _same_type(q, ans):
+            return op, [q, s.args[1]], s.params
+    return prim, args, params
+
+
 _NEUTRAL = {"add": ((0, 0), (1, 0)), "subtract": ((1, 0),), "multiply": ((0, 1), (1, 1)),
             "divide": ((1, 1),)}
 _RESHAPES = {"reshape", "broadcast_to", "astype", "transpose", "stop_gradient"}
+_SIMPLIFIED = {*_NEUTRAL, *_RESHAPES, "negative"}
 
 
 def _identity(name: str, args: list, params: dict, ans: Any) -> Node | None:
@@ -212,8 +250,7 @@ def _identity(name: str, args: list, params: dict, ans: Any) -> Node | None:
         if name == "transpose" and x.ndim > 1 and params.get("axes") != tuple(range(x.ndim)):
             return None
         return x if _same_type(x, ans) else None
-    if name == "negative" and isinstance(args[0].op, object) and \
-            getattr(args[0].op, "name", None) == "negative":
+    if name == "negative" and getattr(args[0].op, "name", None) == "negative":
         inner = args[0].args[0]
         return inner if _same_type(inner, ans) else None
     return None

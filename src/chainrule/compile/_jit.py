@@ -56,10 +56,16 @@ def _leaf_signature(x: Any, where: str) -> Any:
 
 
 class _Compiled:
-    __slots__ = ("fn", "out_tree", "source")
+    __slots__ = ("fn", "out_tree", "main", "fallback")
 
-    def __init__(self, fn: Callable, out_tree: Any, source: str) -> None:
-        self.fn, self.out_tree, self.source = fn, out_tree, source
+    def __init__(self, fn: Callable, out_tree: Any, main: str, fallback: Any) -> None:
+        self.fn, self.out_tree, self.main, self.fallback = fn, out_tree, main, fallback
+
+    @property
+    def source(self) -> str:
+        if self.fallback is None:
+            return self.main
+        return self.main + "\n\n" + self.fallback.text()
 
 
 class Jitted:
@@ -163,12 +169,12 @@ class Jitted:
         fname = ident(getattr(self.f, "__name__", None))
         if fname is None or fname in names:
             fname = "compiled" if "compiled" not in names else "compiled_fn"
-        src, ns = emit(graph.live(out_nodes), out_nodes, graph.inputs, by_index, fname)
+        src, ns, fallback = emit(graph.live(out_nodes), out_nodes, graph.inputs, by_index,
+                                 fname)
         filename = f"<chainrule.jit {fname} #{next(_counter)}>"
-        namespace = dict(ns)
-        exec(compile(src, filename, "exec"), namespace)  # our own source: see _emit
+        exec(compile(src, filename, "exec"), ns)  # our own source, in a fresh dict: _emit
         linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-        entry = _Compiled(namespace[fname], out_tree, src)
+        entry = _Compiled(ns[fname], out_tree, src, fallback)
         self._cache[key] = entry
         return entry
 
