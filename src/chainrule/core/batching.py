@@ -125,6 +125,12 @@ class BatchTracer(Tracer):
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         return self.value.__array__()
 
+    def __float__(self) -> float:
+        return self.value.__float__()
+
+    def __complex__(self) -> complex:
+        return self.value.__complex__()
+
     def __repr__(self) -> str:
         closed = "" if self._trace.alive else " (escaped)"
         return (f"<BatchTracer #{self._trace.token}{closed}: {self._trace.size} examples "
