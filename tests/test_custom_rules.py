@@ -356,3 +356,76 @@ def test_bad_declarations():
     assert float(cr.grad(lambda x: f(3.0, x))(1.0)) == 3.0
     with pytest.raises(TypeError, match="nondiff_argnums"):
         cr.grad(lambda n: f(n, 1.0))(3.0)
+
+
+# ---------------------------------------------------------------------------------------
+# vmap and jit.
+
+
+def _counted_norm():
+    calls = []
+
+    @custom_jvp
+    def norm(x):
+        return cnp.sqrt(cnp.sum(x * x))
+
+    @norm.defjvp
+    def _(primals, tangents):
+        calls.append(1)
+        (x,), (t,) = primals, tangents
+        n = norm(x)
+        return n, cnp.sum(x * t) / cnp.maximum(n, 1e-300)
+
+    return norm, calls
+
+
+X = np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 0.0]])
+GRADS = [[0.0, 0.0], [0.6, 0.8], [1.0, 0.0]]
+
+
+def _vmap():
+    return pytest.importorskip("chainrule._api._vmap").vmap
+
+
+def _jit():
+    return pytest.importorskip("chainrule.compile").jit
+
+
+def test_vmap_batches_the_rule_once_in_every_order():
+    vmap = _vmap()
+    norm, calls = _counted_norm()
+    assert vmap(norm)(X).tolist() == [0.0, 5.0, 1.0]
+    assert np.allclose(vmap(cr.grad(norm))(X), GRADS) and len(calls) == 1
+    calls.clear()
+    assert np.allclose(cr.grad(lambda X: cnp.sum(vmap(norm)(X)))(X), GRADS)
+    assert len(calls) == 1
+    assert vmap(vmap(norm))(np.stack([X, X])).tolist() == [[0.0, 5.0, 1.0]] * 2
+    t = cr.jvp(vmap(norm), (X,), (np.ones_like(X),))[1]
+    assert np.allclose(t, [0.0, 1.4, 1.0])
+    assert np.allclose(cr.jacrev(vmap(norm))(X)[1, 1], [0.6, 0.8])
+
+
+def test_vmap_of_custom_vjp():
+    vmap = _vmap()
+    clip, calls = _clip_gradient()
+    xs = np.array([0.5, 2.0, -3.0])
+    assert vmap(cr.grad(lambda x: 5.0 * clip(-1.0, 1.0, x)))(xs).tolist() == [1.0] * 3
+    assert calls == {"fwd": 1, "bwd": 1}
+    per = vmap(lambda x: 5.0 * clip(-1.0, 1.0, x))
+    assert cr.grad(lambda x: cnp.sum(per(x)))(xs).tolist() == [1.0] * 3
+    assert calls == {"fwd": 2, "bwd": 2}
+
+
+def test_jit_keeps_the_custom_rule():
+    jit = _jit()
+    norm, calls = _counted_norm()
+    g = jit(cr.grad(norm))
+    assert np.allclose(g(X[1]), GRADS[1]) and np.allclose(g(X[0]), GRADS[0])
+    assert len(calls) == 1  # traced once; the compiled code runs the rule's operations
+    assert "custom_jvp_norm" in g.source(X[1])
+    assert np.allclose(cr.grad(jit(norm))(X[1]), GRADS[1])
+    assert np.allclose(jit(_vmap()(cr.grad(norm)))(X), GRADS)
+    clip, _ = _clip_gradient()
+    h = jit(cr.grad(lambda x: cnp.sum(5.0 * clip(-1.0, 1.0, x))))
+    assert h(np.array([1.0, -2.0])).tolist() == [1.0, 1.0]
+

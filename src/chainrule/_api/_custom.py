@@ -132,6 +132,24 @@ class custom_jvp(_Custom):  # noqa: N801 (JAX's name)
         _, pullback = _vjp(lambda t: self._jvp_rule(t, None, x, call=call), _zeros(x))
         return pullback(g)[0]
 
+    def _batched(self, call: _Call, vmap: Callable) -> custom_jvp:
+        fun = _named(vmap(lambda x: self._apply(call, x)), self.name)
+        rule = vmap(lambda x, t: self._jvp_rule(t, None, x, call=call))
+
+        def batched_rule(primals: tuple, tangents: tuple) -> tuple:
+            t = rule(primals[0], tangents[0])
+            return t, t  # the primal output is not used: any leaf of that structure will do
+
+        batched = custom_jvp(fun)
+        batched.defjvp(batched_rule)
+        return batched
+
+
+def _named(fun: Callable, name: str) -> Callable:
+    """``fun`` (a function made by ``vmap``) named after the custom function it batches."""
+    fun.__name__ = f"{name}_vmap" if name.isidentifier() else "vmap"
+    return fun
+
 
 def _tree_add(a: Any, b: Any) -> Any:
     la, ta = tree_flatten(a)
@@ -218,9 +236,22 @@ class custom_vjp(_Custom):  # noqa: N801 (JAX's name)
         else:  # x is traced by an outer transformation: so must the residuals be
             out, res = self._run_fwd(call, x)
             self._check_output_tree(out, call, "the output of fwd")
+        return self._run_bwd(call, res, g)
+
+    def _run_bwd(self, call: _Call, res: Any, g: Any) -> Any:
         cts = self.bwd(*call.nondiff, res, call.output(g))
         leaves = self._cotangent_leaves(cts, call)
         return _pack([leaves[i] for i in call.traced])
+
+    def _batched(self, call: _Call, vmap: Callable) -> custom_vjp:
+        def fwd(x: Any) -> tuple:
+            out, res = self._run_fwd(call, x)
+            return _pack(call.record_output(out)), res
+
+        batched = custom_vjp(_named(vmap(lambda x: self._apply(call, x)), self.name))
+        bwd = vmap(lambda res, g: self._run_bwd(call, res, g))
+        batched.defvjp(vmap(fwd), lambda res, g: (bwd(res, g),))
+        return batched
 
     def _cotangent_leaves(self, cts: Any, call: _Call) -> list:
         """The cotangents ``bwd`` returned, checked, one per leaf of the primals."""

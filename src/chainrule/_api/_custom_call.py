@@ -116,8 +116,19 @@ class _Call:
             out.append(self.args[i] if i in nums else next(it))
         return tuple(out)
 
-    def set_output(self, out: Any, fname: str) -> list:
+    def record_output(self, out: Any) -> list:
+        """The output's leaves; the first output seen fixes the structure, shapes and
+        dtypes (of one example, under ``vmap``) that packed outputs are cut into."""
         leaves, tree = tree_flatten(out)
+        if self.out_tree is None:
+            self.out_tree = tree
+            self.out_shapes = [_shape(v) for v in leaves]
+            self.out_dtypes = [_dtype(v) for v in leaves]
+        return leaves
+
+    def check_closure(self, leaves: list, fname: str) -> None:
+        """Refuse an output traced by the transformation that processes this call (or an
+        inner one): the function took a differentiated value from a closure."""
         for v in leaves:
             if isinstance(v, Tracer) and v._trace.token >= self.token:
                 raise TypeError(
@@ -125,11 +136,6 @@ class _Call:
                     "differentiated which it takes from its surroundings (a closure) "
                     "instead of as an argument; its custom rule cannot account for it. "
                     "Pass that variable as an argument.")
-        if self.out_tree is None:
-            self.out_tree = tree
-            self.out_shapes = [_shape(v) for v in leaves]
-            self.out_dtypes = [_dtype(v) for v in leaves]
-        return leaves
 
     def output(self, packed: Any) -> Any:
         return tree_unflatten(self.out_tree,
@@ -161,9 +167,12 @@ class _Custom:
             self._signature: inspect.Signature | None = inspect.signature(fun)
         except (TypeError, ValueError):
             self._signature = None
-        self.prim = Primitive(f"{self.kind}[{self.name}]", self._impl, jvp=[self._jvp_rule],
+        # a name that reads well in jit's generated source and is no registered primitive's
+        label = f"{self.kind}_{self.name}" if self.name.isidentifier() else self.kind
+        self.prim = Primitive(label, self._impl, jvp=[self._jvp_rule],
                               vjp=[self._vjp_rule], save_ans=False, rule="custom rule",
-                              statement=f"the rule given with {self.kind}")
+                              statement=f"the rule given with {self.kind}",
+                              batch=self._batch_rule)
 
     def __repr__(self) -> str:
         return f"<{self.kind} function {self.name}>"
@@ -216,8 +225,21 @@ class _Custom:
         pass
 
     def _impl(self, x: Any, *, call: _Call) -> Any:
-        out = self._evaluate(call, x)
-        return _pack(call.set_output(out, f"{self.kind} function {self.name}"))
+        leaves = call.record_output(self._evaluate(call, x))
+        call.check_closure(leaves, f"{self.kind} function {self.name}")
+        return _pack(leaves)
+
+    def _apply(self, call: _Call, x: Any) -> Any:
+        """The function itself on the packed ``x``, its output packed (for ``vmap``)."""
+        out = self.fun(*call.full_args(call.primals(x), self.nondiff_argnums))
+        return _pack(call.record_output(out))
+
+    def _batch_rule(self, args: tuple, dims: tuple, *, call: _Call) -> tuple:
+        """``vmap``'s rule: the same kind of custom function on the batch, whose function
+        and rules are the originals under ``vmap``, so the custom rule still applies."""
+        from ._vmap import vmap
+
+        return self._batched(call, vmap)(args[0]), 0
 
     def _check_output_tree(self, out: Any, call: _Call, what: str) -> list:
         leaves, tree = tree_flatten(out)
