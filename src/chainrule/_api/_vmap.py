@@ -95,24 +95,32 @@ def _inputs(f: Callable, in_axes: Any, args: tuple, kwargs: dict) -> tuple:
         raise ValueError(f"vmap: in_axes has {len(in_axes)} entries but the function got "
                          f"{len(args)} positional argument(s); give one entry per argument")
     per_arg = in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args)
-    labels = _arg_names(f, len(args))
     leaves, axes, names = [], [], []
-    for arg, spec, label in zip(args, per_arg, labels):
+    for i, (arg, spec) in enumerate(zip(args, per_arg)):
         sub = tree_flatten(arg)[0]
         leaves += sub
-        axes += _broadcast_prefix(spec, arg, label)
-        names += [label if len(sub) == 1 else f"{label}, leaf {k}" for k in range(len(sub))]
+        axes += _broadcast_prefix(spec, arg, f"argument {i}")
+        names += [(i, k if len(sub) > 1 else None) for k in range(len(sub))]
     kw_leaves, kw_tree = tree_flatten(kwargs)
     leaves += kw_leaves
     axes += [0] * len(kw_leaves)
-    names += ["a keyword argument"] * len(kw_leaves)
+    names += [(None, None)] * len(kw_leaves)
     _, arg_tree = tree_flatten(args)
     n = len(leaves) - len(kw_leaves)
 
     def rebuild(new: list) -> tuple:
         return tree_unflatten(arg_tree, new[:n]), tree_unflatten(kw_tree, new[n:])
 
-    return leaves, axes, rebuild, names
+    return leaves, axes, rebuild, functools.partial(_describe, f, len(args), names)
+
+
+def _describe(f: Callable, n: int, names: list, j: int) -> str:
+    """Leaf ``j`` in words, for an error message ("argument 1 (y)")."""
+    i, k = names[j]
+    if i is None:
+        return "a keyword argument"
+    label = _arg_names(f, n)[i]
+    return label if k is None else f"{label}, leaf {k}"
 
 
 def _broadcast_prefix(spec: Any, tree: Any, label: str) -> list:
@@ -129,17 +137,18 @@ def _broadcast_prefix(spec: Any, tree: Any, label: str) -> list:
                      "None, or a tree of the same structure")
 
 
-def _size(leaves: list, axes: list, names: list, axis_size: int | None) -> int:
+def _size(leaves: list, axes: list, describe: Callable, axis_size: int | None) -> int:
     sizes = []
-    for x, a, name in zip(leaves, axes, names):
+    for j, (x, a) in enumerate(zip(leaves, axes)):
         if a is None:
             continue
         s = shape_of(x) if isinstance(x, Tracer) or hasattr(x, "shape") else np.shape(x)
         if not -len(s) <= a < len(s):
+            name = describe(j)
             raise ValueError(
                 f"vmap was asked to map {name} along axis {a}, but it has shape {s}"
                 f" ({len(s)} axes): in_axes must name an existing axis, or None")
-        sizes.append((s[a], name, a))
+        sizes.append((s[a], j, a))
     if not sizes:
         if axis_size is None:
             raise ValueError("vmap: no argument is batched (every in_axes entry is None, "
@@ -147,7 +156,7 @@ def _size(leaves: list, axes: list, names: list, axis_size: int | None) -> int:
         return int(axis_size)
     if len({s for s, _, _ in sizes}) > 1 or (axis_size is not None and
                                            sizes[0][0] != axis_size):
-        lines = "\n".join(f"  {name}: size {s} along axis {a}" for s, name, a in sizes)
+        lines = "\n".join(f"  {describe(j)}: size {s} along axis {a}" for s, j, a in sizes)
         extra = f"\n  axis_size: {axis_size}" if axis_size is not None else ""
         raise ValueError(f"vmap got inconsistent sizes for the mapped axes:\n{lines}{extra}")
     return sizes[0][0]
