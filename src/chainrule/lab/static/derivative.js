@@ -12,12 +12,26 @@ const $ = (id) => document.getElementById(id);
 
 const state = { formula: "", variable: "x", curve: null, at: 1, plotted: false };
 
-/** f′, f″, f‴, then f⁽ⁿ⁾. */
-function derivName(order, v) {
-  const sup = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-  const mark = order < 4 ? PRIMES[order]
-    : `⁽${String(order).split("").map((d) => sup[Number(d)]).join("")}⁾`;
+const sup = (n) => String(n).split("").map((d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]).join("");
+
+/** f′, f″, f‴, then f⁽ⁿ⁾; with several variables ∂f/∂x, ∂²f/∂x². */
+function derivName(order, v, partial) {
+  if (partial) {
+    return order === 1 ? `∂f/∂${v} =` : `∂${sup(order)}f/∂${v}${sup(order)} =`;
+  }
+  const mark = order < 4 ? PRIMES[order] : `⁽${sup(order)}⁾`;
   return `f${mark}(${v}) =`;
+}
+
+/** Offer the formula's variables to differentiate by (only when there are several). */
+function offerVariables(names, chosen) {
+  const select = $("d-var");
+  const several = names.length > 1;
+  select.hidden = !several;
+  $("d-var-label").hidden = !several;
+  if (!several) return;
+  select.replaceChildren(...names.map((n) => new Option(`∂/∂${n}`, n)));
+  select.value = chosen;
 }
 
 /** One step as a <details>: the rule, the equation, the statement and the spot check. */
@@ -93,30 +107,45 @@ async function submit() {
     showError(box, new Error("type a formula, for example x**2*sin(x)"));
     return;
   }
+  const wanted = $("d-var").hidden ? "x" : $("d-var").value || "x";
   try {
-    // Ask for d/dx first: the answer names the formula's variables, so a formula in t or in
-    // x and y is recognised without a failed request.
-    let answer = await post("/api/diff", { formula, var: "x", order });
+    // Ask for a derivative by a named variable: the answer names the formula's variables, so a
+    // formula in t, or in x and y, is recognised without a failed request.
+    let answer = await post("/api/diff", { formula, var: wanted, order });
     const names = answer.variables;
+    if (names.length > 0 && !names.includes(answer.var)) {
+      const v = names.includes("x") ? "x" : names[0];
+      answer = await post("/api/diff", { formula, var: v, order });
+    }
+    offerVariables(names, answer.var);
+    markStale(false);
     if (names.length === 2) {
-      await showTwo(formula, names);
-      return;
+      await showTwo(formula, names, answer.var);
+    } else {
+      await showOne(answer, formula, names.length > 2);
     }
-    if (names.length === 1 && names[0] !== "x") {
-      answer = await post("/api/diff", { formula, var: names[0], order });
-    }
-    await showOne(answer, formula);
   } catch (err) {
     showError(box, err, formula);
+    markStale(true);
   }
 }
 
-async function showOne(answer, formula) {
+/** Results of an earlier formula fade while an error is shown. */
+function markStale(stale) {
+  for (const el of document.querySelectorAll("#page-derivative .results")) {
+    el.classList.toggle("stale", stale);
+  }
+}
+
+async function showOne(answer, formula, partial) {
   $("d-two").hidden = true;
   $("d-one").hidden = false;
+  $("d-graph-card").hidden = partial;
   state.formula = formula;
   state.variable = answer.var;
-  $("d-lhs").textContent = derivName(answer.order, answer.var);
+  $("d-lhs").textContent = derivName(answer.order, answer.var, partial);
+  const names = answer.variables.length ? answer.variables : [answer.var];
+  $("d-f-lhs").textContent = `f(${names.join(", ")}) =`;
   setMath($("d-result"), answer.mathml, answer.derivative);
   setMath($("d-formula-math"), answer.formula_mathml, answer.formula);
   let steps = answer.steps;
@@ -128,7 +157,7 @@ async function showOne(answer, formula) {
       + "numerical derivative at a sample point.";
   }
   renderSteps($("d-steps"), steps);
-  await plotCurve();
+  if (!partial) await plotCurve();
 }
 
 async function plotCurve() {
@@ -252,7 +281,7 @@ function wireDrag(gd) {
   gd.addEventListener("pointercancel", end, true);
 }
 
-async function showTwo(formula, names) {
+async function showTwo(formula, names, by) {
   const a = await post("/api/analyze2d", { formula, vars: names, xmin: -3, xmax: 3, ymin: -3,
     ymax: 3, n: 80 });
   $("d-one").hidden = true;
@@ -275,10 +304,9 @@ async function showTwo(formula, names) {
     ? "These are all the critical points."
     : "The search may have missed some critical points (it is not known to be complete).";
   await plotContour(a);
-  const [x] = a.vars;
-  $("d2-steps-title").textContent = `Steps for ∂f/∂${x}`;
+  $("d2-steps-title").textContent = `Steps for ∂f/∂${by}`;
   try {
-    const d = await post("/api/diff", { formula, var: x, order: 1 });
+    const d = await post("/api/diff", { formula, var: by, order: 1 });
     renderSteps($("d2-steps"), d.steps);
   } catch (err) {
     $("d2-steps").textContent = err.message;
@@ -314,6 +342,7 @@ export function start() {
     submit();
   });
   $("d-order").addEventListener("change", submit);
+  $("d-var").addEventListener("change", submit);
   for (const chip of document.querySelectorAll("#page-derivative .chip")) {
     chip.addEventListener("click", () => {
       $("d-formula").value = chip.dataset.formula;

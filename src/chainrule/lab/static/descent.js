@@ -109,7 +109,7 @@ async function draw() {
       hoverinfo: "skip" },
   ];
   const lay = layout({ showlegend: true, margin: { l: 40, r: 8, t: 8, b: 36 },
-    legend: { orientation: "h", x: 0, y: 1, yanchor: "top", bgcolor: "rgba(255,255,255,0.8)" },
+    legend: { orientation: "h", x: 0, y: -0.1, yanchor: "top" },
     xaxis: { range: state.xrange, fixedrange: true, title: { text: a.vars[0], standoff: 2 } },
     yaxis: { range: state.yrange, fixedrange: true, title: { text: a.vars[1], standoff: 2 } } });
   await window.Plotly.react($("g-plot"), traces, lay, PLOT_CONFIG);
@@ -122,7 +122,7 @@ function lossLayout(logy) {
   return layout({ margin: { l: 52, r: 8, t: 8, b: 36 }, showlegend: false,
     xaxis: { title: { text: "step", standoff: 2 }, fixedrange: true, zeroline: false },
     yaxis: { title: { text: "loss", standoff: 2 }, type: logy ? "log" : "linear",
-      fixedrange: true, exponentformat: "power" } });
+      fixedrange: true, exponentformat: "power", automargin: true } });
 }
 
 function showStart() {
@@ -153,12 +153,19 @@ const render = perFrame(() => {
   })), lossLayout(logy), PLOT_CONFIG);
 });
 
+/** Is v within a few widths of the range? (Diverging points far away are not drawn.) */
+function near(v, range) {
+  const span = range[1] - range[0];
+  return v !== null && Number.isFinite(v) && v > range[0] - 3 * span && v < range[1] + 3 * span;
+}
+
 function onEvent(event) {
   if (event.type === "progress") {
     const run = state.runs[event.optimizer];
     for (const [k, p] of event.points.entries()) {
-      run.px.push(p ? p[0] : null);
-      run.py.push(p ? p[1] : null);
+      const shown = p && near(p[0], state.xrange) && near(p[1], state.yrange);
+      run.px.push(shown ? p[0] : null);
+      run.py.push(shown ? p[1] : null);
       run.steps.push(event.steps[k]);
       run.loss.push(event.loss[k]);
     }
