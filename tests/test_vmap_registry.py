@@ -17,15 +17,18 @@ import chainrule.numpy as cnp
 import chainrule.scipy  # noqa: F401  (registers its primitives)
 from chainrule._api import _vmap, grad, jvp, vjp, vmap
 from chainrule.core import Sample, bind, registry
+from chainrule.scipy._common import SCIPY_BATCHES
 
 B = 3
 PRIMS = registry()
 
 # The primitives that batch by running once per example (no rule of their own, not
 # elementwise): a list kept honest by test_sequential_fallback_is_listed.
-SEQUENTIAL = {"lstsq_x", "lstsq_residuals", "lstsq_s", "odeint", "solve_banded", "expm",
-              "sqrtm", "solve_sylvester", "solve_triangular", "scipy_cholesky", "cho_solve",
+SEQUENTIAL = {"lstsq_x", "lstsq_residuals", "lstsq_s", "odeint", "solve_banded",
               "signal_convolve"}
+if not SCIPY_BATCHES:  # SciPy < 1.15 has no batched linear algebra
+    SEQUENTIAL |= {"expm", "sqrtm", "solve_sylvester", "solve_triangular", "scipy_cholesky",
+                   "cho_solve"}
 
 
 # Primitives whose derivative rules look at the values of their arguments (prod: where

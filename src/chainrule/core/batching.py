@@ -32,7 +32,7 @@ from .trace import Trace, Tracer
 
 __all__ = ["BatchTrace", "BatchTracer", "BatchedValueError", "elementwise_batch",
            "sequential_batch", "batch_size", "move_axis", "with_batch", "pad_rank",
-           "shape_of", "stacked_batch", "per_example_axis"]
+           "shape_of", "stacked_batch", "per_example_axis", "all_batched"]
 
 _WHAT = "batching (one unit of work per primitive traced)"
 
@@ -265,3 +265,23 @@ def sequential_batch(prim: Primitive, args: tuple, dims: tuple, params: dict) ->
         out = bind(prim, *one, **params)
         outs.append(bind(reshape, out, shape=(1,) + shape_of(out)))
     return bind(_op("concatenate"), *outs, axis=0), 0
+
+
+def all_batched(prim: Primitive, vector_arg: int | None = None) -> Callable:
+    """The batching rule of a primitive that maps over leading stack axes when *every*
+    argument has them (SciPy's batched linear algebra): unbatched arguments are repeated
+    over the batch (a broadcast view). ``vector_arg`` names a right-hand side that may be
+    one vector per example; it becomes a one-column matrix so that it cannot be mistaken
+    for a stack of vectors."""
+    def rule(args: tuple, dims: tuple, **params: Any) -> tuple:
+        size = batch_size(args, dims)
+        args = [a if d is not None else with_batch(a, size) for a, d in zip(args, dims)]
+        vector = vector_arg is not None and len(shape_of(args[vector_arg])) == 2
+        if vector:
+            b = args[vector_arg]
+            args[vector_arg] = bind(_op("reshape"), b, shape=shape_of(b) + (1,))
+        out = bind(prim, *args, **params)
+        if vector:
+            out = bind(_op("reshape"), out, shape=shape_of(out)[:-1])
+        return out, 0
+    return rule

@@ -7,13 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import scipy
 
 from ..core import Sample, Tracer
 from ..numpy._base import sample_args
 from ..numpy._elementwise import equal, where
 
 __all__ = ["keep_float", "refuse", "unary_samples", "binary_samples", "order_samples",
-           "safe_denominator"]
+           "safe_denominator", "SCIPY_BATCHES"]
+
+# SciPy's linear algebra maps over leading stack axes (batches) from version 1.15 on.
+SCIPY_BATCHES = tuple(int(p) for p in scipy.__version__.split(".")[:2]) >= (1, 15)
 
 
 def keep_float(fn: Callable) -> Callable:

@@ -14,10 +14,11 @@ import numpy as np
 import scipy.linalg as sl
 
 from ...core import Sample
+from ...core.batching import all_batched
 from ...numpy._arrays import concatenate
 from ...numpy._base import defprim, dtype, shape
 from ...numpy._linalg import matmul, mT
-from .._common import keep_float
+from .._common import SCIPY_BATCHES, keep_float
 
 __all__ = ["expm_p", "sqrtm_p", "solve_sylvester_p"]
 
@@ -87,3 +88,11 @@ def _syl_args() -> tuple:
     rng = np.random.default_rng(3)
     return (rng.uniform(-1, 1, size=(3, 3)) + 2 * np.eye(3),
             rng.uniform(-1, 1, size=(2, 2)) + np.eye(2), rng.uniform(-1, 1, size=(3, 2)))
+
+
+# vmap: SciPy's matrix functions map over leading stack axes from SciPy 1.15 on (before,
+# these primitives run once per example).
+if SCIPY_BATCHES:
+    expm_p.batch = all_batched(expm_p)
+    sqrtm_p.batch = all_batched(sqrtm_p)
+    solve_sylvester_p.batch = all_batched(solve_sylvester_p)

@@ -14,10 +14,11 @@ import numpy as np
 import scipy.linalg as sl
 
 from ...core import Sample
+from ...core.batching import all_batched
 from ...numpy._base import defprim, dtype, ndim, shape
 from ...numpy._linalg import matmul, mT
 from ...numpy._shape import reshape
-from .._common import keep_float
+from .._common import SCIPY_BATCHES, keep_float
 
 __all__ = ["solve_triangular_p", "cholesky_p", "cho_solve_p"]
 
@@ -183,3 +184,11 @@ cho_solve_p = defprim(
     rule="inverse rule", statement="A = U^T U, A x = b:  x' = A^-1 (b' - A' x)",
     domain="the read triangle of c has a nonzero diagonal", samples=_cho_samples,
     real_only=True)
+
+
+# vmap: SciPy's solvers map over leading stack axes from SciPy 1.15 on (before, these
+# primitives run once per example); b may be one vector per example.
+if SCIPY_BATCHES:
+    solve_triangular_p.batch = all_batched(solve_triangular_p, vector_arg=1)
+    cholesky_p.batch = all_batched(cholesky_p)
+    cho_solve_p.batch = all_batched(cho_solve_p, vector_arg=1)
