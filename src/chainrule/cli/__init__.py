@@ -19,6 +19,7 @@ import os
 import sys
 
 from .. import __version__
+from . import lab
 from ._guard import DEFAULT_SECONDS, ENV_SECONDS, run_command, seconds, time_limit
 from .commands import COMMANDS
 from .plotting import COMMANDS as MORE_COMMANDS
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="what to do (chainrule COMMAND -h for its options)")
     _add_calculus(sub)   # diff, gradient, hessian, taylor, tangent, implicit, critical
     add_parsers(sub)     # plot, optimize, train, tour
+    lab.add_parser(sub)  # lab (the local web lab)
     for command in sub.choices.values():
         command.add_argument(
             "--time-limit", type=seconds, metavar="SECONDS",
@@ -117,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_protect_minus(argv, parser))
     name = f"chainrule {args.command}"
+    if args.command == "lab":
+        return lab.main(args)
     try:
         limit = time_limit(args.time_limit)
     except ValueError as err:
