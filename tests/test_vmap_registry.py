@@ -31,10 +31,10 @@ if not SCIPY_BATCHES:  # SciPy < 1.15 has no batched linear algebra
                    "cho_solve"}
 
 
-# Primitives whose derivative rules look at the values of their arguments (prod: where
-# the zeros are; eig: the phase of each eigenvector), so that vmap of their derivatives
-# runs the function once per example (correct, sequential).
-NEED_VALUES = {"prod", "eig_vectors"}
+# Primitives whose derivative rules look at the values of their arguments (eig: the phase
+# of each eigenvector), so that vmap of their derivatives runs the function once per
+# example (correct, sequential).
+NEED_VALUES = {"eig_vectors"}
 
 
 def _arity(prim) -> int:
@@ -57,19 +57,19 @@ def samples_of(prim) -> list:
     return [Sample(tuple(rng.uniform(0.2, 2.0, size=(2, 3)) for _ in range(_arity(prim))))]
 
 
-def _examples(a, k: int):
+def _examples(a, k: int, seed: int = 0):
     """Example ``k`` of a batch made from sample argument ``a``."""
     a = np.asarray(a)
     if a.dtype == bool:
-        return np.roll(a, k)
+        return np.roll(a, k + seed)
     if a.dtype.kind in "iu":
         return a + (k % 2)
-    wiggle = 0.01 * k * np.cos(np.arange(a.size) + k).reshape(a.shape)
+    wiggle = 0.01 * k * np.cos(np.arange(a.size) * (seed + 1) + k).reshape(a.shape)
     return a * (1 + 0.02 * k) + wiggle
 
 
-def _batch(a, axis: int):
-    return np.stack([_examples(a, k) for k in range(B)], axis=axis)
+def _batch(a, axis: int, size: int = B, seed: int = 0):
+    return np.stack([_examples(a, k, seed) for k in range(size)], axis=axis)
 
 
 def _cases():
@@ -82,22 +82,23 @@ def _run(prim, args, params):
     return bind(prim, *args, **params)
 
 
-def _check_batched(prim, sample, which: tuple, axis_last: bool):
+def _check_batched(prim, sample, which: tuple, axis_last: bool, size: int = B,
+                   seed: int = 0):
     args = sample.args
     in_axes, batched = [], []
     for i, a in enumerate(args):
         if i in which:
             ax = np.ndim(a) if axis_last else 0
             in_axes.append(ax)
-            batched.append(_batch(a, ax))
+            batched.append(_batch(a, ax, size, seed))
         else:
             in_axes.append(None)
             batched.append(a)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = np.stack([np.asarray(_run(prim, [
-            _examples(a, k) if i in which else a for i, a in enumerate(args)], sample.params))
-            for k in range(B)])
+            _examples(a, k, seed) if i in which else a for i, a in enumerate(args)],
+            sample.params)) for k in range(size)])
         got = vmap(lambda *xs: _run(prim, xs, sample.params), in_axes=tuple(in_axes))(*batched)
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12, equal_nan=True,
                                err_msg=f"{prim.name} batched in {which}, axis_last={axis_last}")
@@ -126,6 +127,17 @@ def test_vmap_matches_loop(name, s, no_whole_function_loop):
     for which in _positions(sample):
         _check_batched(prim, sample, which, axis_last=False)
         _check_batched(prim, sample, which, axis_last=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_vmap_matches_loop_more_batches(seed, no_whole_function_loop):
+    """The sweep again with other batch sizes (1, 2, 5...) and perturbations."""
+    for name, prim in sorted(PRIMS.items()):
+        for sample in samples_of(prim):
+            for which in _positions(sample):
+                _check_batched(prim, sample, which, seed % 2 == 0, size=[1, 2, 5][seed - 1],
+                               seed=seed)
 
 
 def _scalar_elementwise():
