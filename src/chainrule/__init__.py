@@ -22,16 +22,20 @@ from ._api import (
     taylor_coefficients,
     value_and_grad,
     vjp,
+    vmap,
 )
+from ._api._custom import custom_jvp, custom_vjp
+from .compile import jit
 from .core import EscapedTracerError, primal_value, tree_flatten, tree_map, tree_unflatten
 from .core.budget import BudgetExceeded, budget
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BudgetExceeded", "EscapedTracerError", "budget", "derivative", "elementwise_grad", "grad",
-    "hessian", "holomorphic_grad", "hvp",
+    "BudgetExceeded", "EscapedTracerError", "budget", "custom_jvp", "custom_vjp", "derivative",
+    "elementwise_grad", "grad",
+    "hessian", "holomorphic_grad", "hvp", "jit",
     "jacfwd", "jacobian", "jacrev", "jvp", "numeric", "numpy", "primal_value", "stop_gradient",
     "taylor_coefficients", "testing", "tree_flatten", "tree_map", "tree_unflatten",
-    "value_and_grad", "vjp",
+    "value_and_grad", "vjp", "vmap",
 ]
