@@ -123,6 +123,12 @@ def test_errors_name_the_argument_and_sizes():
         vmap(lambda d: d, in_axes=({"a": 0},))({"b": X})
 
 
+def test_empty_batches():
+    np.testing.assert_array_equal(vmap(lambda x: cnp.sin(x) @ x)(np.ones((0, 3))), np.ones(0))
+    with pytest.raises(ValueError, match="empty batch"):
+        vmap(cnp.sort)(np.ones((0, 3)))
+
+
 def test_escaped_batch_tracer_raises():
     kept = []
     vmap(lambda x: kept.append(x) or x)(X)

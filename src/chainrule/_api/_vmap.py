@@ -202,6 +202,10 @@ def _one_by_one(f: Callable, leaves: list, axes: list, rebuild: Callable, size: 
                 out_axes: Any) -> Any:
     """``f`` applied to each example in turn, results stacked: for code that needs the
     values of one example."""
+    if size == 0:
+        raise ValueError("vmap: this function needs the values of one example (so it runs "
+                         "once per example), which cannot tell the shape of its result "
+                         "over an empty batch (size 0)")
     getitem = _REGISTRY["getitem"]
     outs = []
     for i in range(size):

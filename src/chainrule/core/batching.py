@@ -257,6 +257,10 @@ def stacked_batch(prim: Primitive, core_ranks: Sequence[int]) -> Callable:
 def sequential_batch(prim: Primitive, args: tuple, dims: tuple, params: dict) -> tuple:
     """The fallback rule: apply ``prim`` to each example in turn and stack the results."""
     size = batch_size(args, dims)
+    if size == 0:
+        raise ValueError(f"vmap: {prim.name} has no batching rule and runs once per "
+                         "example, which cannot tell the shape of its result over an empty "
+                         "batch (size 0)")
     getitem, reshape = _op("getitem"), _op("reshape")
     outs = []
     for i in range(size):
