@@ -138,7 +138,15 @@ class BatchTracer(Tracer):
 
 
 class BatchTrace(Trace):
-    """One ``vmap``: a batch of ``size`` examples."""
+    """One ``vmap``: a batch of ``size`` examples.
+
+    >>> import chainrule.numpy as cnp
+    >>> with BatchTrace(3) as t:
+    ...     x = t.new_input(np.arange(6.0).reshape(3, 2))
+    ...     y = cnp.sum(x * x)          # code for one example: x has shape (2,)
+    ...     print(x.shape, t.unbatched(y).tolist())
+    (2,) [1.0, 13.0, 41.0]
+    """
 
     __slots__ = ("size",)
 
