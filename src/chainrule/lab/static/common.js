@@ -106,7 +106,9 @@ export function clearError(box) {
 
 /** Put a <math> element sent by the server into `el` (falls back to text). */
 export function setMath(el, mathml, text) {
-  if (typeof mathml === "string" && mathml.trim().startsWith("<math")) {
+  const typeset = typeof mathml === "string" && mathml.trim().startsWith("<math");
+  el.classList.toggle("math-text", !typeset);
+  if (typeset) {
     el.innerHTML = mathml;
   } else {
     el.textContent = text ?? "";

@@ -224,6 +224,7 @@ const exactTangent = latestOnly(async (formula, at) => {
     if (formula !== state.formula || at !== state.at) return;
     $("d-slope").textContent = fmt(t.slope, 5);
     setMath($("d-tangent-math"), t.mathml, t.text);
+    $("d-tangent-note").textContent = t.note || "";
     drawTangent(t.x0, t.y0, t.slope);
     if ($("d-taylor-on").checked) await taylor(formula, at);
   } catch (err) {
@@ -300,9 +301,10 @@ async function showTwo(formula, names, by) {
     return tr;
   });
   $("d2-crit").tBodies[0].replaceChildren(...rows);
-  $("d2-complete").textContent = a.complete
+  $("d2-complete").textContent = (a.complete
     ? "These are all the critical points."
-    : "The search may have missed some critical points (it is not known to be complete).";
+    : "The search may have missed some critical points (it is not known to be complete).")
+    + (a.note ? ` ${a.note}` : "");
   await plotContour(a);
   $("d2-steps-title").textContent = `Steps for ∂f/∂${by}`;
   try {

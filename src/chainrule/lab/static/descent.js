@@ -1,6 +1,6 @@
 // Descent page: optimizers race over the contours of a two-variable function, streamed live.
 import {
-  COLORS, PLOT_CONFIG, clearError, dataCoords, fmt, get, isAbort, layout, numberFrom, perFrame,
+  COLORS, PLOT_CONFIG, clearError, dataCoords, fmt, get, isAbort, layout, numberFrom,
   post, readEvents, showError,
 } from "./common.js";
 
@@ -15,10 +15,11 @@ const OPTIMIZERS = [
   { name: "newton", label: "Newton", lr: 1, on: false },
 ];
 const SCHEDULES = ["constant", "exponential", "cosine", "step"];
+const RACE_MS = 2500; // how long the paths take to draw, however many steps
 
 const state = {
   presets: [], formula: "", xrange: [-3, 3], yrange: [-3, 3], start: [2, 2],
-  racing: null, runs: [],
+  racing: null, animation: null, runs: [],
 };
 
 function cell(...children) {
@@ -141,17 +142,54 @@ function setStart(x, y) {
   showStart();
 }
 
-/** Redraw paths and loss curves from state.runs (at most once per frame). */
-const render = perFrame(() => {
-  const gd = $("g-plot");
+/** Draw the revealed part of each path and loss curve. */
+function drawRace(gd) {
   const idx = state.runs.map((_, k) => k + 2);
-  window.Plotly.restyle(gd, { x: state.runs.map((r) => r.px), y: state.runs.map((r) => r.py) }, idx);
-  const losses = state.runs.flatMap((r) => r.loss).filter((v) => v !== null);
-  const logy = losses.length > 0 && losses.every((v) => v > 0);
-  window.Plotly.react($("g-loss"), state.runs.map((r) => ({
-    x: r.steps, y: r.loss, mode: "lines", name: r.label, line: { color: r.color, width: 2 },
-  })), lossLayout(logy), PLOT_CONFIG);
-});
+  window.Plotly.restyle(gd, { x: state.runs.map((r) => r.px.slice(0, r.shown + 1)),
+    y: state.runs.map((r) => r.py.slice(0, r.shown + 1)) }, idx);
+  const loss = $("g-loss");
+  window.Plotly.restyle(loss, { x: state.runs.map((r) => r.steps.slice(0, r.shown)),
+    y: state.runs.map((r) => r.loss.slice(0, r.shown)) });
+  const seen = state.runs.flatMap((r) => r.loss.slice(0, r.shown)).filter((v) => v !== null);
+  const logy = seen.every((v) => v > 0);
+  if ((loss._fullLayout.yaxis.type === "log") !== logy) {
+    window.Plotly.relayout(loss, { "yaxis.type": logy ? "log" : "linear" });
+  }
+}
+
+/**
+ * The race on screen: each frame reveals the steps due by then (the whole race takes
+ * RACE_MS), and the summaries appear when the paths have arrived.
+ */
+function animate(race) {
+  if (state.animation !== race) return;
+  let behind = false;
+  const due = Math.ceil(((performance.now() - race.began) / RACE_MS) * race.steps);
+  for (const r of state.runs) {
+    r.shown = Math.min(r.steps.length, Math.max(r.shown + 1, due));
+    behind = behind || r.shown < r.steps.length;
+  }
+  drawRace($("g-plot"));
+  if (behind || !race.done) {
+    requestAnimationFrame(() => animate(race));
+    return;
+  }
+  state.animation = null;
+  for (const event of race.summaries) showSummary(event);
+  $("g-run").disabled = false;
+}
+
+function showSummary(event) {
+  const run = state.runs[event.optimizer];
+  const li = document.createElement("li");
+  li.style.borderLeftColor = run.color;
+  const name = document.createElement("strong");
+  name.textContent = run.label;
+  const final = event.final ? `(${fmt(event.final[0])}, ${fmt(event.final[1])})` : "—";
+  const text = [`ends at ${final}, loss ${fmt(event.loss)}.`, ...(event.messages || [])];
+  li.append(name, text.join(" "));
+  $("g-messages").append(li);
+}
 
 /** Is v within a few widths of the range? (Diverging points far away are not drawn.) */
 function near(v, range) {
@@ -159,7 +197,7 @@ function near(v, range) {
   return v !== null && Number.isFinite(v) && v > range[0] - 3 * span && v < range[1] + 3 * span;
 }
 
-function onEvent(event) {
+function onEvent(race, event) {
   if (event.type === "progress") {
     const run = state.runs[event.optimizer];
     for (const [k, p] of event.points.entries()) {
@@ -169,17 +207,8 @@ function onEvent(event) {
       run.steps.push(event.steps[k]);
       run.loss.push(event.loss[k]);
     }
-    render();
   } else if (event.type === "summary") {
-    const run = state.runs[event.optimizer];
-    const li = document.createElement("li");
-    li.style.borderLeftColor = run.color;
-    const name = document.createElement("strong");
-    name.textContent = run.label;
-    const final = event.final ? `(${fmt(event.final[0])}, ${fmt(event.final[1])})` : "—";
-    const text = [`ends at ${final}, loss ${fmt(event.loss)}.`, ...(event.messages || [])];
-    li.append(name, text.join(" "));
-    $("g-messages").append(li);
+    race.summaries.push(event);
   } else if (event.type === "error") {
     showError($("g-error"), new Error(event.error));
   }
@@ -198,33 +227,39 @@ async function race() {
     return;
   }
   setStart(state.start[0], state.start[1]);
-  const gd = $("g-plot");
   state.runs = chosen.map((c) => ({ label: OPTIMIZERS[c.color].label, color: COLORS[c.color],
-    px: [state.start[0]], py: [state.start[1]], steps: [], loss: [] }));
-  await window.Plotly.addTraces(gd, state.runs.map((r) => ({ x: [], y: [], mode: "lines+markers",
-    name: r.label, line: { color: r.color, width: 2.5 }, marker: { size: 4, color: r.color },
-    hoverinfo: "skip" })));
+    px: [state.start[0]], py: [state.start[1]], steps: [], loss: [], shown: 0 }));
+  await window.Plotly.addTraces($("g-plot"), state.runs.map((r) => ({ x: [], y: [],
+    mode: "lines+markers", name: r.label, line: { color: r.color, width: 2.5 },
+    marker: { size: 4, color: r.color }, hoverinfo: "skip" })));
+  await window.Plotly.react($("g-loss"), state.runs.map((r) => ({ x: [], y: [], mode: "lines",
+    name: r.label, line: { color: r.color, width: 2 } })), lossLayout(true), PLOT_CONFIG);
   const controller = new AbortController();
+  const race = { steps, began: performance.now(), done: false, summaries: [] };
   state.racing = controller;
+  state.animation = race;
   $("g-run").disabled = true;
+  requestAnimationFrame(() => animate(race));
   try {
     const response = await fetch("/api/descent", {
       method: "POST", headers: { "Content-Type": "application/json" }, signal: controller.signal,
       body: JSON.stringify({ formula: state.formula, vars: state.vars, start: state.start, steps,
         optimizers: chosen.map((c) => c.spec) }),
     });
-    await readEvents(response, onEvent);
+    await readEvents(response, (event) => onEvent(race, event));
   } catch (err) {
     if (!isAbort(err)) showError($("g-error"), err, state.formula);
   } finally {
+    race.done = true;
     if (state.racing === controller) state.racing = null;
-    $("g-run").disabled = false;
   }
 }
 
 function stopRace() {
   if (state.racing) state.racing.abort();
   state.racing = null;
+  state.animation = null;
+  $("g-run").disabled = false;
 }
 
 function choosePreset(name) {

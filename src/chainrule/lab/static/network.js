@@ -1,8 +1,8 @@
 // Network page: a small classifier trained live (decision boundary, loss curve) and the backprop
 // tableau: one example's forward values and adjoints, node by node.
 import {
-  COLORS, PLOT_CONFIG, clearError, fmt, isAbort, layout, numberFrom, perFrame, post, readEvents,
-  remove, showError,
+  ApiError, COLORS, PLOT_CONFIG, clearError, fmt, isAbort, layout, numberFrom, perFrame, post,
+  readEvents, remove, showError,
 } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -58,20 +58,10 @@ async function newNetwork() {
   }
 }
 
-/** At most ~800 points of a long loss history, keeping the last. */
-function thin(history) {
-  const every = Math.max(1, Math.ceil(history.length / 800));
-  const x = [];
-  const y = [];
-  for (let i = 0; i < history.length; i += every) {
-    x.push(i + 1);
-    y.push(history[i]);
-  }
-  if (history.length && x[x.length - 1] !== history.length) {
-    x.push(history.length);
-    y.push(history[history.length - 1]);
-  }
-  return { x, y };
+/** The loss history against steps: value i is the loss after step i * lossEvery + 1. */
+function lossCurve(history, lossEvery) {
+  const k = lossEvery || 1;
+  return { x: history.map((_, i) => i * k + 1), y: history };
 }
 
 async function render(snap, fresh) {
@@ -106,14 +96,18 @@ async function render(snap, fresh) {
     yaxis: { fixedrange: true, range: [b.y[0], b.y[b.y.length - 1]], zeroline: false },
     uirevision: "boundary" });
   await window.Plotly.react($("n-plot"), traces, lay, PLOT_CONFIG);
-  const h = thin(snap.loss_history || []);
+  const h = lossCurve(snap.loss_history || [], snap.loss_every);
   const positive = h.y.every((v) => v === null || v > 0);
+  const empty = h.y.filter((v) => v !== null).length === 0;
   await window.Plotly.react($("n-loss-plot"), [{ x: h.x, y: h.y, mode: "lines",
     line: { color: COLORS[0], width: 2 }, name: "loss" }], layout({ showlegend: false,
     margin: { l: 52, r: 8, t: 8, b: 36 },
-    xaxis: { title: { text: "step", standoff: 2 }, fixedrange: true, zeroline: false },
-    yaxis: { title: { text: "training loss", standoff: 2 }, fixedrange: true,
-      type: positive && h.y.length ? "log" : "linear", exponentformat: "power" } }), PLOT_CONFIG);
+    annotations: empty ? [{ text: "press Play (or Step) to train", showarrow: false, xref: "paper",
+      yref: "paper", x: 0.5, y: 0.5, font: { size: 14, color: "#616e7c" } }] : [],
+    xaxis: { title: { text: "step", standoff: 2 }, fixedrange: true, zeroline: false,
+      visible: !empty },
+    yaxis: { title: { text: "training loss", standoff: 2 }, fixedrange: true, visible: !empty,
+      type: positive && !empty ? "log" : "linear", exponentformat: "power" } }), PLOT_CONFIG);
 }
 
 const renderLatest = perFrame((snap) => render(snap, false));
@@ -158,20 +152,24 @@ async function step() {
   if (!state.id) return;
   clearError($("n-error"));
   try {
-    await render(await post(`/api/train/${state.id}/step`, { steps: 1 }), false);
+    await render(await postToRun("step", { steps: 1 }), false);
   } catch (err) {
     showError($("n-error"), err);
   }
 }
 
-/** A row of small cells, coloured by sign and size (blue positive, orange negative). */
-function cells(values, scale) {
+/** Small cells, coloured by sign and size (blue positive, orange negative), laid out like
+ * the node's shape (a matrix shows its rows). */
+function cells(values, shape) {
   const box = document.createElement("div");
   box.className = "cells";
   if (values === null || values === undefined) {
     box.textContent = "—";
     return box;
   }
+  const scale = maxAbs(values);
+  const last = shape && shape.length ? shape[shape.length - 1] : values.length;
+  box.style.gridTemplateColumns = `repeat(${Math.max(1, Math.min(last, 8))}, max-content)`;
   for (const v of values) {
     const span = document.createElement("span");
     span.className = "cell";
@@ -188,41 +186,72 @@ function maxAbs(values) {
   return (values || []).reduce((m, v) => (v === null ? m : Math.max(m, Math.abs(v))), 0);
 }
 
+function valueRow(tag, values, shape, cls) {
+  const row = document.createElement("div");
+  row.className = `vrow ${cls}`;
+  const label = document.createElement("span");
+  label.className = "vtag";
+  label.textContent = tag;
+  row.append(label, cells(values, shape));
+  return row;
+}
+
+function nodeCard(n, byId) {
+  const card = document.createElement("div");
+  card.className = "node";
+  card.dataset.id = String(n.id);
+  const label = document.createElement("div");
+  label.className = "node-label";
+  label.textContent = n.label;
+  const meta = document.createElement("span");
+  meta.className = "node-meta";
+  const from = (n.inputs || []).map((i) => (byId.get(i) ? byId.get(i).label.split(" ")[0] : i));
+  const shape = n.shape && n.shape.length ? ` · ${n.shape.join("×")}` : "";
+  meta.textContent = `${n.op}${shape}${from.length ? ` · from ${from.join(", ")}` : ""}`;
+  label.append(meta);
+  const vals = document.createElement("div");
+  vals.className = "node-vals";
+  vals.append(valueRow("value", n.value, n.shape, "forward"),
+    valueRow("∂L/∂", n.adjoint, n.shape, "adjoint"));
+  card.append(label, vals);
+  card.addEventListener("pointerenter", () => linkInputs(n, true));
+  card.addEventListener("pointerleave", () => linkInputs(n, false));
+  return card;
+}
+
+/**
+ * The tableau: the chain from the example to the loss (values computed downwards, adjoints
+ * upwards), then the parameters, whose adjoints are the gradients the optimizer uses.
+ */
 function renderTableau(t) {
   const out = $("n-tableau-out");
   const summary = document.createElement("div");
   summary.className = "tableau-summary";
   const [x1, x2] = t.example.x;
-  summary.textContent = `example (${fmt(x1, 3)}, ${fmt(x2, 3)}) with label y = ${t.example.y}: `
-    + `loss L = ${fmt(t.loss, 4)}. Read down for the forward pass; the adjoints come back up, each `
-    + "one the sum over its consumers of (their adjoint) × (local derivative) — the chain rule.";
-  const head = document.createElement("div");
-  head.className = "tableau-head";
-  for (const h of ["node", "value (forward)", "adjoint ∂L/∂node (backward)"]) {
-    const span = document.createElement("span");
-    span.textContent = h;
-    head.append(span);
-  }
+  summary.textContent = `Example (${fmt(x1, 3)}, ${fmt(x2, 3)}), label y = ${t.example.y}, `
+    + `loss L = ${fmt(t.loss, 4)}. Read down for the forward pass (value). The adjoints ∂L/∂node `
+    + "come back up: each is the sum, over the nodes that use it, of their adjoint times the "
+    + "local derivative. That is the chain rule.";
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
-  const rows = t.nodes.map((n) => {
-    const row = document.createElement("div");
-    row.className = "node";
-    row.dataset.id = String(n.id);
-    const label = document.createElement("div");
-    label.className = "node-label";
-    label.textContent = n.label;
-    const meta = document.createElement("span");
-    meta.className = "node-meta";
-    const from = (n.inputs || []).map((i) => (byId.get(i) ? byId.get(i).label.split(" ")[0] : i));
-    meta.textContent = `${n.op}${n.shape && n.shape.length ? ` · shape ${n.shape.join("×")}` : ""}`
-      + `${from.length ? ` · from ${from.join(", ")}` : ""}`;
-    label.append(meta);
-    row.append(label, cells(n.value, maxAbs(n.value)), cells(n.adjoint, maxAbs(n.adjoint)));
-    row.addEventListener("pointerenter", () => linkInputs(n, true));
-    row.addEventListener("pointerleave", () => linkInputs(n, false));
-    return row;
+  const chain = document.createElement("div");
+  chain.className = "chain";
+  const params = t.nodes.filter((n) => n.op === "parameter");
+  t.nodes.filter((n) => n.op !== "parameter").forEach((n, i) => {
+    if (i > 0) {
+      const arrow = document.createElement("div");
+      arrow.className = "flow-note";
+      arrow.textContent = "value ↓   ↑ adjoint";
+      chain.append(arrow);
+    }
+    chain.append(nodeCard(n, byId));
   });
-  out.replaceChildren(summary, head, ...rows);
+  const details = document.createElement("details");
+  details.className = "params";
+  const head = document.createElement("summary");
+  head.textContent = `Parameters (${params.map((n) => n.label).join(", ")}): `
+    + "their adjoints are the gradient";
+  details.append(head, ...params.map((n) => nodeCard(n, byId)));
+  out.replaceChildren(summary, chain, details);
 }
 
 function linkInputs(node, on) {
@@ -232,12 +261,26 @@ function linkInputs(node, on) {
   }
 }
 
+/** POST to a run, pausing training first; a run still busy closing its stream answers 409,
+ * so that is retried a few times. */
+async function postToRun(path, body) {
+  pause();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await post(`/api/train/${state.id}/${path}`, body);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 409) || attempt >= 8) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+}
+
 async function tableau() {
   if (!state.id) return;
   clearError($("n-error"));
   try {
     const index = numberFrom($("n-index"), "the example number");
-    const t = await post(`/api/train/${state.id}/tableau`, { index });
+    const t = await postToRun("tableau", { index });
     state.picked = index;
     renderTableau(t);
     if (state.snapshot) await render(state.snapshot, false);

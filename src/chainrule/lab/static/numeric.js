@@ -67,8 +67,9 @@ async function submit() {
   fact(facts, "chainrule's step h", fmt(a.chosen_h, 2));
   if (best) fact(facts, "best plain step h", fmt(best.h, 2));
   const note = $("m-message");
-  note.textContent = a.kink ? `Kink: ${a.message}` : a.message || "";
-  note.classList.toggle("warn", Boolean(a.kink));
+  const status = a.status || (a.kink ? "kink" : "ok");
+  note.textContent = a.message || status;
+  note.classList.toggle("warn", status !== "ok");
 }
 
 /** The step where the plain central difference's error is smallest. */
