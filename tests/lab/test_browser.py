@@ -232,6 +232,7 @@ def test_network_trains_xor_and_shows_tableau(page, lab_url, shots, console):
     params = page.locator("#n-tableau-out details.params")
     params.locator("summary").click()
     assert params.locator(".node").first.is_visible()
+    page.evaluate("() => window.scrollTo(0, 0)")
     shots(page, "network-1280")
 
 

@@ -158,8 +158,8 @@ async function step() {
   }
 }
 
-/** Small cells, coloured by sign and size (blue positive, orange negative), laid out like
- * the node's shape (a matrix shows its rows). */
+/** Small cells, coloured by sign and size (blue positive, orange negative), in rows as long as
+ * the node's last dimension, at most four (so a value and its adjoint line up). */
 function cells(values, shape) {
   const box = document.createElement("div");
   box.className = "cells";
@@ -169,17 +169,26 @@ function cells(values, shape) {
   }
   const scale = maxAbs(values);
   const last = shape && shape.length ? shape[shape.length - 1] : values.length;
-  box.style.gridTemplateColumns = `repeat(${Math.max(1, Math.min(last, 8))}, max-content)`;
+  box.style.gridTemplateColumns = `repeat(${Math.max(1, Math.min(last, 4))}, max-content)`;
   for (const v of values) {
     const span = document.createElement("span");
     span.className = "cell";
-    span.textContent = fmt(v, 3);
+    span.textContent = cellText(v);
+    span.title = String(v);
     const t = v === null || scale === 0 ? 0 : Math.min(1, Math.abs(v) / scale);
     const rgb = v >= 0 ? "37, 99, 235" : "249, 115, 22";
     span.style.background = `rgba(${rgb}, ${0.08 + 0.42 * t})`;
     box.append(span);
   }
   return box;
+}
+
+/** A short number for a cell: 3 significant digits, or 2 in e-notation (-8.9e-9). */
+function cellText(v) {
+  if (v === null) return "—";
+  const a = Math.abs(v);
+  if (v === 0 || (a >= 1e-3 && a < 1e4)) return String(Number(v.toPrecision(3)));
+  return v.toExponential(1).replace("e+", "e");
 }
 
 function maxAbs(values) {
