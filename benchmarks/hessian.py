@@ -72,7 +72,7 @@ def jax_rows(a, q, x, h, base: float) -> list:
         out = fn(jx)
         if "hessian" in label:
             assert np.allclose(np.asarray(out), h, rtol=1e-10, atol=1e-12)
-        t = bench.measure(lambda fn=fn: jax.block_until_ready(fn(jx)), repeat=5)
+        t = bench.measure(lambda fn=fn, jx=jx: jax.block_until_ready(fn(jx)), repeat=5)
         rows.append([label, f"{t.median * 1e3:.3f}", f"{t.median / base:.1f}"])
     return rows
 
