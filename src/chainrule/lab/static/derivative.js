@@ -213,8 +213,16 @@ function moveTo(x) {
   state.at = at;
   $("d-at").value = String(at);
   $("d-at-value").textContent = at.toFixed(2);
-  drawTangent(at, sampleAt(state.curve.x, state.curve.f, at),
-    sampleAt(state.curve.x, state.curve.df, at));
+  const y0 = sampleAt(state.curve.x, state.curve.f, at);
+  const slope = sampleAt(state.curve.x, state.curve.df, at);
+  drawTangent(at, y0, slope);
+  if (y0 === null || slope === null) {
+    // outside the domain of f or f′: nothing to ask the server
+    $("d-slope").textContent = "—";
+    $("d-tangent-math").textContent = `f or f′ is not defined at ${state.variable} = ${at}`;
+    $("d-tangent-note").textContent = "";
+    return;
+  }
   exactTangent(state.formula, at);
 }
 
