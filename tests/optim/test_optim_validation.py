@@ -121,6 +121,7 @@ NOT_HYPERPARAMETERS = {
     ("chain", "transforms"),  # test_chain_refuses_what_is_not_a_transformation
     ("global_norm", "tree"), ("ravel_pytree", "tree"), ("step_info", "opt_state"),
     ("minimize", "x0"), ("minimize", "options"),  # options: test_unknown_options
+    ("minimize", "args"),  # data: tests/distributed, test_minimize_args_bind_data
     ("fit", "params"), ("fit", "data"),  # data: test_optim_fit
     ("estimate_curvature", "f"), ("estimate_curvature", "x"),
     ("learning_rate_hint", "f"), ("learning_rate_hint", "x0"),

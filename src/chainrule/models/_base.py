@@ -21,12 +21,14 @@ integer >= 1, got -1
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from ..optim._routing import has_dask
 from ..optim.diagnostics import DivergenceError
 from ..optim.validate import (
     check_bool,
@@ -50,7 +52,7 @@ from ._validation import check_X, check_y
 __all__ = ["BaseModel", "NotFittedError", "ConvergenceWarning", "minimize_flat",
            "resolve_optimizer", "RegressorMixin", "ClassifierMixin", "encode_labels",
            "choice", "positive", "optional_positive", "nonnegative", "integer", "boolean",
-           "random_state", "learning_rate"]
+           "random_state", "learning_rate", "dask_rows", "has_dask"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 
@@ -113,6 +115,26 @@ def resolve_optimizer(optimizer: Any, rate: float, who: str) -> Any:
     return getattr(optim, optimizer)(learning_rate=rate)
 
 
+def dask_rows(method: Callable) -> Callable:
+    """Let ``method(self, X)`` take a Dask array: the result is then a lazy Dask array
+    computed chunk by chunk by ``method`` itself (:mod:`chainrule.distributed`)."""
+    @functools.wraps(method)
+    def wrapper(self: Any, X: Any, *args: Any, **kwargs: Any) -> Any:
+        if has_dask((X,)):
+            from ..distributed._predict import lazy_rows
+
+            return lazy_rows(method, self, X, *args, **kwargs)
+        return method(self, X, *args, **kwargs)
+
+    return wrapper
+
+
+def _dask_score(model: Any, X: Any, y: Any) -> float:
+    from ..distributed._predict import dask_score
+
+    return dask_score(model, X, y)
+
+
 class BaseModel(Estimator):
     """Checked parameters and fitted-state checks (``get_params``, ``set_params`` and
     ``repr`` come from scikit-learn's ``BaseEstimator`` or its stand-in)."""
@@ -161,6 +183,8 @@ class RegressorMixin(*RegressorBase):
         """R² = 1 - SS_res / SS_tot (averaged over outputs for several targets)."""
         if sample_weight is not None:
             raise ValueError("score: sample_weight is not supported")
+        if has_dask((X,)):
+            return _dask_score(self, X, y)
         pred = np.asarray(self.predict(X), dtype=np.float64)
         yt = check_y(y, multi_output=True).reshape(pred.shape)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -178,6 +202,8 @@ class ClassifierMixin(*ClassifierBase):
         """The fraction of samples whose predicted label equals ``y``."""
         if sample_weight is not None:
             raise ValueError("score: sample_weight is not supported")
+        if has_dask((X,)):
+            return _dask_score(self, X, y)
         yt = check_y(y, numeric=False)
         return float(np.mean(self.predict(X) == yt))
 

@@ -26,7 +26,7 @@ import numpy as np
 from .. import numpy as cnp
 from .._api import grad
 from ..optim.validate import InvalidParameterError
-from ._base import BaseModel, choice, integer, nonnegative, random_state
+from ._base import BaseModel, choice, dask_rows, has_dask, integer, nonnegative, random_state
 from ._compat import ClusterBase
 from ._validation import check_X
 
@@ -180,6 +180,10 @@ class KMeans(*ClusterBase, BaseModel):
     def fit(self, X: Any, y: Any = None) -> KMeans:
         """Cluster ``X`` (n_samples, n_features); ``y`` is ignored. Returns self."""
         self._validate_params()
+        if has_dask((X,)):
+            from ..distributed._kmeans import fit_kmeans
+
+            return fit_kmeans(self, X)
         X = check_X(X)
         if self.n_clusters > len(X):
             raise ValueError(f"n_samples={len(X)} should be >= n_clusters="
@@ -216,11 +220,13 @@ class KMeans(*ClusterBase, BaseModel):
         scale = _scale(X, self.cluster_centers_)
         return X / scale, self.cluster_centers_ / scale, scale
 
+    @dask_rows
     def transform(self, X: Any) -> np.ndarray:
         """Euclidean distances from each sample to each centre, ``(n, n_clusters)``."""
         Xs, Cs, scale = self._scaled(X)
         return np.sqrt(_sq_distances(Xs, Cs, (Xs * Xs).sum(axis=1))) * scale
 
+    @dask_rows
     def predict(self, X: Any) -> np.ndarray:
         """The index of the nearest centre for each sample."""
         Xs, Cs, _ = self._scaled(X)
@@ -230,6 +236,10 @@ class KMeans(*ClusterBase, BaseModel):
         """Minus the within-cluster sum of squares of ``X`` (higher is better)."""
         if sample_weight is not None:
             raise ValueError("score: sample_weight is not supported")
+        if has_dask((X,)):
+            from ..distributed._predict import dask_score
+
+            return dask_score(self, X, None)
         Xs, Cs, scale = self._scaled(X)
         labels = _sq_distances(Xs, Cs, (Xs * Xs).sum(axis=1)).argmin(axis=1)
         return -float(((Xs - Cs[labels]) ** 2).sum()) * scale * scale

@@ -29,6 +29,8 @@ from ._base import (
     RegressorMixin,
     boolean,
     choice,
+    dask_rows,
+    has_dask,
     integer,
     minimize_flat,
     nonnegative,
@@ -121,6 +123,10 @@ class LinearRegression(RegressorMixin, BaseModel):
     def fit(self, X: Any, y: Any) -> LinearRegression:
         """Fit the coefficients to ``X`` (n_samples, n_features) and ``y``; returns self."""
         self._validate_params()
+        if has_dask((X, y)):
+            from ..distributed._linear import fit_linear
+
+            return fit_linear(self, X, y)
         X, y = check_X_y(X, y, multi_output=True, who="LinearRegression")
         Y = y.reshape(len(y), -1)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
@@ -166,7 +172,8 @@ class LinearRegression(RegressorMixin, BaseModel):
         self.loss_history_ = [float(v) * float(np.mean(sy ** 2)) for v in sol.history.loss]
         return W, np.broadcast_to(b, (Y.shape[1],)).astype(np.float64)
 
+    @dask_rows
     def predict(self, X: Any) -> np.ndarray:
-        """``X @ coef_.T + intercept_``."""
+        """``X @ coef_.T + intercept_`` (lazy for a Dask array)."""
         X = self._check_predict_X(X, "coef_")
         return X @ np.asarray(self.coef_).T + self.intercept_

@@ -31,7 +31,9 @@ from ._base import (
     ClassifierMixin,
     boolean,
     choice,
+    dask_rows,
     encode_labels,
+    has_dask,
     integer,
     minimize_flat,
     nonnegative,
@@ -149,19 +151,27 @@ class LogisticRegression(ClassifierMixin, BaseModel):
     def fit(self, X: Any, y: Any) -> LogisticRegression:
         """Fit to ``X`` (n_samples, n_features) and class labels ``y``; returns self."""
         self._validate_params()
+        if has_dask((X, y)):
+            from ..distributed._linear import fit_logistic
+
+            return fit_logistic(self, X, y)
         X, y = check_X_y(X, y, numeric_y=False, who="LogisticRegression")
         self.classes_, idx = encode_labels(y)
         k = len(self.classes_)
         softmax = k > 2 or self.multi_class == "multinomial"
-        columns = X.shape[1] + int(self.fit_intercept)
-        mask = np.ones(columns)
+        mask = np.ones(X.shape[1] + int(self.fit_intercept))
         if self.fit_intercept:
             mask[-1] = 0.0
         lam = 1.0 / (self.C * len(X)) if self.penalty == "l2" else 0.0
         target = np.eye(k)[idx] if softmax else idx.astype(np.float64)
         sol = self._solve(X, target, mask, lam, k if softmax else 0)
-        W = sol.x.reshape(k if softmax else 1, columns)
-        d = X.shape[1]
+        return self._publish(sol, X.shape[1], k if softmax else 0, lam)
+
+    def _publish(self, sol: Any, d: int, k: int, lam: float) -> LogisticRegression:
+        """Set the fitted attributes from the solution over ``d`` features (``k``
+        classes with softmax, 0 with the sigmoid); returns self."""
+        softmax = k > 0
+        W = sol.x.reshape(k if softmax else 1, d + int(self.fit_intercept))
         self.coef_ = W[:, :d].copy()
         self.intercept_ = W[:, d].copy() if self.fit_intercept else np.zeros(len(W))
         if softmax:  # softmax ignores a shift shared by all classes: report centered values
@@ -200,12 +210,14 @@ class LogisticRegression(ClassifierMixin, BaseModel):
             hess = lambda t: _binary_hessian(t, Xa, mask, lam)
         return minimize_flat(f, theta0, "newton", self.max_iter, self.tol, hess=hess, who=who)
 
+    @dask_rows
     def decision_function(self, X: Any) -> np.ndarray:
         """``X @ coef_.T + intercept_``: shape ``(n,)`` for one row of coefficients."""
         X = self._check_predict_X(X, "coef_")
         scores = X @ self.coef_.T + self.intercept_
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
+    @dask_rows
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_``."""
         scores = self.decision_function(X)
@@ -216,11 +228,13 @@ class LogisticRegression(ClassifierMixin, BaseModel):
         e = np.exp(scores - scores.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
+    @dask_rows
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """The logarithm of :meth:`predict_proba` (``-inf`` where it is 0)."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
+    @dask_rows
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each sample."""
         scores = self.decision_function(X)

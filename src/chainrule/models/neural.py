@@ -34,7 +34,9 @@ from ._base import (
     ConvergenceWarning,
     RegressorMixin,
     choice,
+    dask_rows,
     encode_labels,
+    has_dask,
     integer,
     nonnegative,
     positive,
@@ -149,6 +151,10 @@ class _BaseMLP(BaseModel):
     def _epoch(self, X: np.ndarray, T: np.ndarray) -> float:
         """One pass over the data in (shuffled) batches; returns the mean batch loss.
         Raises DivergenceError when the losses show divergence."""
+        if has_dask((X,)):
+            from ..distributed._mlp import dask_epoch
+
+            return dask_epoch(self, X, T)
         n, opt = len(X), self._optimizer()
         size = n if self.batch_size is None else min(self.batch_size, n)
         order = np.arange(n) if size == n else self._rng.permutation(n)
@@ -229,6 +235,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def fit(self, X: Any, y: Any) -> MLPClassifier:
         """Train from scratch on ``X`` and labels ``y``; returns self."""
         self._validate_params()
+        if has_dask((X, y)):
+            from ..distributed._mlp import fit_mlp
+
+            return fit_mlp(self, X, y)
         X, y = check_X_y(X, y, numeric_y=False, who=type(self).__name__)
         self.classes_, idx = encode_labels(y)
         self._start(X.shape[1], len(self.classes_))
@@ -239,6 +249,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         """One epoch on ``X``, ``y``, continuing from the current parameters (the first
         call starts them; pass ``classes`` if ``y`` does not show every class)."""
         self._validate_params()
+        if has_dask((X, y)):
+            from ..distributed._mlp import fit_mlp
+
+            return fit_mlp(self, X, y, partial=True, classes=classes)
         X, y = check_X_y(X, y, numeric_y=False, who=type(self).__name__)
         if not hasattr(self, "_params"):
             self.classes_, _ = encode_labels(y if classes is None else np.asarray(classes))
@@ -253,12 +267,14 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self._publish()
         return self
 
+    @dask_rows
     def predict_proba(self, X: Any) -> np.ndarray:
         """Softmax probabilities, shape ``(n_samples, n_classes)``."""
         out = self._output(X)
         e = np.exp(out - out.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
+    @dask_rows
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each sample."""
         out = self._output(X)
@@ -281,6 +297,10 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def fit(self, X: Any, y: Any) -> MLPRegressor:
         """Train from scratch on ``X`` and targets ``y``; returns self."""
         self._validate_params()
+        if has_dask((X, y)):
+            from ..distributed._mlp import fit_mlp
+
+            return fit_mlp(self, X, y)
         X, y = check_X_y(X, y, multi_output=True, who=type(self).__name__)
         T = y.reshape(len(y), -1)
         self._start(X.shape[1], T.shape[1])
@@ -288,6 +308,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         self._train(X, T)
         return self
 
+    @dask_rows
     def predict(self, X: Any) -> np.ndarray:
         """The network's output: shape ``(n,)``, or ``(n, n_targets)`` for 2-D targets."""
         out = self._output(X)

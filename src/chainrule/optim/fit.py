@@ -23,6 +23,7 @@ import numpy as np
 
 from .._api import value_and_grad
 from ..core.budget import check_time
+from ._routing import has_dask
 from .diagnostics import DivergenceError, Monitor
 from .history import History, history_html, step_info
 from .transform import GradientTransformation, apply_updates, global_norm
@@ -134,6 +135,10 @@ def fit(loss_fn: Callable[..., Any], params: Any, data: Sequence[Any],
         progress: a progress bar on stderr; ``None`` shows it only when stderr is a
             terminal.
 
+    Dask arrays as ``data`` (``(X,)`` or ``(X, y)``) train on the workers holding them:
+    full-batch steps are data-parallel passes (``loss_fn`` is then a mean over rows),
+    mini-batches are drawn chunk by chunk (see :mod:`chainrule.distributed._fit`).
+
     Raises:
         DivergenceError: the loss became infinite or NaN, or grew far past its start
             (the diagnostics of :class:`~chainrule.optim.diagnostics.Monitor`); its
@@ -147,6 +152,12 @@ def fit(loss_fn: Callable[..., Any], params: Any, data: Sequence[Any],
     (4, [0.1, 0.1, 0.1])
     """
     epochs = _check_settings(loss_fn, optimizer, epochs, shuffle, seed, callbacks, progress)
+    if isinstance(data, (tuple, list)) and has_dask(data):
+        from ..distributed._fit import fit_dask
+
+        return fit_dask(loss_fn, params, data, optimizer, epochs=epochs,
+                        batch_size=batch_size, shuffle=shuffle, seed=seed,
+                        callbacks=callbacks, progress=progress)
     arrays = _check_data(data, batch_size)
     n = len(arrays[0])
     per_epoch = 1 if batch_size is None else math.ceil(n / min(batch_size, n))

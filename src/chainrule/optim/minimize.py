@@ -33,8 +33,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._api import value_and_grad
 from ..core.budget import check_time
+from ._routing import bind_args, is_distributed, objective_vg
 from .alias import adagrad, adam, adamw, rmsprop, sgd
 from .diagnostics import Monitor, learning_rate_hint
 from .history import History, history_html, step_info
@@ -156,7 +156,7 @@ def _check_options(method: str, clip_norm: float | None, options: dict) -> float
 def minimize(f: Callable[[Any], Any], x0: Any, method: str = "gd",
              learning_rate: float | Schedule | None = None, maxiter: int = 1000,
              gtol: float = 1e-8, xtol: float = 0.0, clip_norm: float | None = None,
-             schedule: Schedule | None = None, ftol: float = 0.0,
+             schedule: Schedule | None = None, ftol: float = 0.0, args: tuple = (),
              **options: Any) -> OptimizeResult:
     """Minimize a scalar ``f`` over a pytree ``x0`` (a float, an array, a dict of arrays...).
 
@@ -176,12 +176,20 @@ def minimize(f: Callable[[Any], Any], x0: Any, method: str = "gd",
             documentation; ``xtol`` and ``ftol`` are off at 0.
         clip_norm: clip the gradient's global norm (> 0; first-order methods); clipping
             events are in ``history.clipped``.
+        args: data passed on as ``f(x, *args)``. With Dask arrays, ``(X,)`` or
+            ``(X, y)``, f is the loss of one chunk of rows, a mean over them, and the
+            run is data-parallel (:func:`chainrule.distributed.objective`, which may
+            also be passed as ``f`` itself).
 
     >>> res = minimize(lambda w: w ** 2 - 4 * w + 4, 0.0, method="newton")
     >>> res.x, res.nit, res.success
     (2.0, 1, True)
     """
     check_callable(f, "f", "minimize")
+    if not isinstance(args, (tuple, list)):
+        raise InvalidParameterError(f"minimize: args must be a tuple of data arrays, e.g. "
+                                    f"(X, y), got {type(args).__name__}")
+    f = bind_args(f, tuple(args))
     rate = _resolve_rate(method, learning_rate, schedule)
     clip_norm = _check_options(method, clip_norm, options)
     tol = _Tolerances(check_nonnegative(gtol, "gtol", "minimize"),
@@ -197,7 +205,8 @@ def minimize(f: Callable[[Any], Any], x0: Any, method: str = "gd",
     res = _run(f, x0, stepper, tol)
     if method == "newton" and res.success:
         res = _refuse_saddle(f, res, options.get("hess"))
-    if not res.success and method not in SECOND_ORDER and _troubled(res.message):
+    if not res.success and method not in SECOND_ORDER and _troubled(res.message) \
+            and not is_distributed(f):
         hint = learning_rate_hint(f, x0, float(rate(0) if callable(rate) else rate))
         res = res._replace(message=res.message + (f". {hint}" if hint else ""))
     return res
@@ -226,7 +235,7 @@ class _Stop(NamedTuple):
 
 
 def _run(f: Callable, x0: Any, stepper: Stepper, tol: _Tolerances) -> OptimizeResult:
-    vg, history, monitor = value_and_grad(f), History(), Monitor()
+    vg, history, monitor = objective_vg(f), History(), Monitor()
     x, last, stop, best, known, g0 = x0, None, None, None, None, None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(tol.maxiter + 1):

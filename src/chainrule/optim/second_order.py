@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._api import hessian, value_and_grad
+from ._routing import flat_hessian, flat_vg
 from .interop import ravel_pytree
 from .transform import global_norm
 from .validate import check_callable, check_int
@@ -75,7 +75,7 @@ def _line_search(vg: Callable, xv: np.ndarray, loss: float, gv: np.ndarray, d: n
 def _flat(f: Callable[[Any], Any], x0: Any) -> tuple[Callable, Callable]:
     """``value_and_grad`` of f over the flattened parameters, and the unflattener."""
     _, unravel = ravel_pytree(x0)
-    return value_and_grad(lambda v: f(unravel(v))), unravel
+    return flat_vg(f, unravel), unravel
 
 
 def _square(h: Any, n: int) -> np.ndarray:
@@ -93,7 +93,7 @@ def newton_stepper(f: Callable[[Any], Any], x0: Any, hess: Callable | None = Non
     if hess is not None:
         check_callable(hess, "hess", "minimize(method='newton')")
     vg, unravel = _flat(f, x0)
-    exact = hessian(lambda v: f(unravel(v)))
+    exact = flat_hessian(f, unravel)
 
     def step(x: Any, loss: float, g: Any) -> tuple:
         xv, gv = ravel_pytree(x)[0], ravel_pytree(g)[0]
@@ -174,7 +174,7 @@ def newton_curvature(f: Callable[[Any], Any], x: Any,
     (-2.0, 2.0)
     """
     xv, unravel = ravel_pytree(x)
-    h = _square(hess(x) if hess is not None else hessian(lambda v: f(unravel(v)))(xv), xv.size)
+    h = _square(hess(x) if hess is not None else flat_hessian(f, unravel)(xv), xv.size)
     if not np.all(np.isfinite(h)):
         return float("nan"), float("nan")
     w = np.linalg.eigvalsh(0.5 * (h + h.T))
