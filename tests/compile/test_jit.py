@@ -73,6 +73,8 @@ def test_static_arguments():
     assert float(f(2.0, 4, mode="times")) == 8.0
     assert float(f(3.0, 4, mode="times")) == 12.0
     assert f.trace_count == 3
+    assert float(f(2.0, n=5, mode="pow")) == 32.0  # static by position, passed by name
+    assert f.trace_count == 4
     with pytest.raises(TypeError, match="not hashable"):
         f(2.0, [3], mode="pow")
 
@@ -98,7 +100,8 @@ def test_control_flow_names_the_line():
     assert float(jit(_branchy, static_argnums=0)(-2.0)) == 2.0
 
 
-@pytest.mark.parametrize("convert", [float, int, np.asarray, lambda x: x.item()])
+@pytest.mark.parametrize("convert", [float, int, np.asarray, lambda x: x.item(),
+                                     lambda x: range(x.astype(int))])
 def test_conversions_are_refused(convert):
     with pytest.raises(TracedValueError, match="test_jit.py"):
         jit(lambda x: convert(cnp.sum(x)))(np.ones(2))

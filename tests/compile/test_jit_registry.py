@@ -1,11 +1,11 @@
-"""Every primitive's samples through ``jit``: values, and gradients with the backward pass
-compiled, equal the uncompiled function's."""
+"""Every primitive's samples through ``jit``: values, gradients (the backward pass compiled)
+and forward-mode derivatives equal the uncompiled function's."""
 
 import numpy as np
 import pytest
 
 import chainrule.numpy as cnp
-from chainrule import grad
+from chainrule import grad, jvp
 from chainrule.compile import TracedValueError, jit
 from chainrule.core import registry
 from chainrule.testing import sample_function
@@ -58,10 +58,17 @@ def test_compiled_gradient_matches(prim):
         loss = _real_loss(f)
         nums = tuple(range(len(xs)))
         want = grad(loss, argnums=nums)(*xs)
-        try:
-            got = jit(grad(loss, argnums=nums))(*xs)
-        except TracedValueError as e:
-            assert prim.name in REFUSED and "test_jit_registry.py" in str(e)
-            continue
-        for g, w in zip(got, want):
-            _close(g, w)
+        _check(prim, jit(grad(loss, argnums=nums)), xs, want)
+        tangents = tuple(np.ones_like(x) for x in xs)
+        _check(prim, jit(lambda *xs: jvp(f, xs, tangents)[1]), xs,
+               (jvp(f, xs, tangents)[1],), single=True)
+
+
+def _check(prim, compiled, xs, want, single=False):
+    try:
+        got = compiled(*xs)
+    except TracedValueError as e:
+        assert prim.name in REFUSED and "test_jit_registry.py" in str(e)
+        return
+    for g, w in zip((got,) if single else got, want):
+        _close(g, w)

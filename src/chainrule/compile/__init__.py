@@ -1,5 +1,9 @@
 """``jit``: stage a function into a graph, simplify it, and emit straight-line NumPy.
 
+``_stage`` traces (on example values, with nodes that refuse Python control flow),
+``_graph`` shares, folds and prunes, ``_emit`` writes the source (its docstring says why
+the source can hold no user text), ``_jit`` caches one compiled version per signature.
+
 >>> import numpy as np
 >>> import chainrule.numpy as cnp
 >>> from chainrule.compile import jit

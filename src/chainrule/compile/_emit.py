@@ -238,12 +238,15 @@ class _Emitter:
         return None
 
     def _scatter(self, n: Node, name: str) -> bool:
-        """``x[idx] += v`` in place, when ``x`` is a temporary used last here."""
+        """``x[idx] += v``: in place when ``x`` is a temporary used last here, else on a
+        copy of ``x``."""
         x, v = n.args
         idx = n.params.get("idx")
-        if not (_basic(idx) and self._owned(x, n)):
+        if not (_basic(idx) and x.kind == "arr" and x.shape == n.shape and
+                x.dtype == n.dtype):
             return False
-        self.lines.append(f"{name} = {self.arg(x)}")
+        copy = "" if self._owned(x, n) else ".copy()"
+        self.lines.append(f"{name} = {self.arg(x)}{copy}")
         self.lines.append(f"{name}[{_index_text(idx, self.value)}] += {self.arg(v)}")
         self.name[n.index] = name
         return True

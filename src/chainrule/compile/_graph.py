@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core import registry
+
 __all__ = ["Node", "Graph", "freeze"]
 
 _PY = (float, int, bool, complex)
@@ -128,6 +130,8 @@ class Graph:
         self.inputs: list[Node] = []
         self._cse: dict = {}
         self._consts: dict = {}
+        if not _PRIMS:
+            _PRIMS.update(registry())
 
     def _new(self, op: Any, args: tuple, params: dict, value: Any) -> Node:
         node = Node()
@@ -160,6 +164,15 @@ class Graph:
                 return same
             if name == "add":
                 prim, args, params = _scatter_into(prim, args, params, ans)
+            if prim.name in ("add", "subtract"):
+                prim, args = _absorb_negation(prim, args)
+            elif name in ("multiply", "divide"):
+                for pos in (0, 1):  # (-a) * b is -(a * b): the sign moves outwards,
+                    inner = _negated(args[pos])  # where a sum can absorb it
+                    if inner is not None:
+                        rest = [inner, args[1]] if pos == 0 else [args[0], inner]
+                        node = self.apply(prim, rest, params, -ans)
+                        return self.apply(_PRIMS["negative"], [node], {}, ans)
         if len(args) == 1:
             key = (prim, args[0].index)
         elif len(args) == 2:
@@ -228,6 +241,29 @@ def _scatter_into(prim: Any, args: list, params: dict, ans: Any) -> tuple:
                 q.shape == s.shape and _same_type(q, ans):
             return op, [q, s.args[1]], s.params
     return prim, args, params
+
+
+def _negated(node: Node) -> Node | None:
+    op = node.op
+    if op.__class__ is not str and op.name == "negative" and node.dtype.kind in "fc":
+        return node.args[0]
+    return None
+
+
+def _absorb_negation(prim: Any, args: list) -> tuple:
+    """``x + (-y)`` and ``(-y) + x`` are ``x - y``, and ``x - (-y)`` is ``x + y``: exactly
+    (IEEE negation is exact), with the same broadcasting and dtype."""
+    x, y = args
+    inner = _negated(y)
+    if inner is not None:
+        return _PRIMS["subtract" if prim.name == "add" else "add"], [x, inner]
+    inner = _negated(x)
+    if inner is not None and prim.name == "add":
+        return _PRIMS["subtract"], [y, inner]
+    return prim, args
+
+
+_PRIMS: dict = {}
 
 
 _NEUTRAL = {"add": ((0, 0), (1, 0)), "subtract": ((1, 0),), "multiply": ((0, 1), (1, 1)),

@@ -56,10 +56,11 @@ def _leaf_signature(x: Any, where: str) -> Any:
 
 
 class _Compiled:
-    __slots__ = ("fn", "out_tree", "main", "fallback")
+    __slots__ = ("fn", "out_tree", "main", "fallback", "single")
 
     def __init__(self, fn: Callable, out_tree: Any, main: str, fallback: Any) -> None:
         self.fn, self.out_tree, self.main, self.fallback = fn, out_tree, main, fallback
+        self.single = out_tree.kind == "leaf"
 
     @property
     def source(self) -> str:
@@ -84,10 +85,33 @@ class Jitted:
         self.static_argnums = _as_tuple(static_argnums, int, "static_argnums")
         self.static_argnames = frozenset(_as_tuple(static_argnames, str, "static_argnames"))
         self.params = _positional_names(f)
+        self.static_argnames |= {self.params[i] for i in self.static_argnums  # by keyword
+                                 if 0 <= i < len(self.params)}
         self.trace_count = 0
         self._cache: dict = {}
+        self._flat: dict = {}  # positional arrays and floats only: signature -> entry
+        self._simple = not (self.static_argnums or self.static_argnames)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        flat = None
+        if self._simple and not kwargs:  # the common case, without flattening pytrees
+            flat = []
+            for a in args:
+                c = a.__class__
+                if c is np.ndarray:
+                    flat.append((a.shape, a.dtype))
+                elif c is float:
+                    flat.append(c)
+                else:
+                    flat = None
+                    break
+            if flat is not None:
+                flat = tuple(flat)
+                entry = self._flat.get(flat)
+                if entry is not None:
+                    out = entry.fn(*args)
+                    return out[0] if entry.single else \
+                        tree_unflatten(entry.out_tree, list(out))
         try:
             key, leaves, dyn = self._key(args, kwargs)
         except _Inline:
@@ -98,6 +122,8 @@ class Jitted:
                 entry = self._compile(key, leaves, dyn, args, kwargs)
             except ForeignTracer:
                 return self.f(*args, **kwargs)
+        if flat is not None:
+            self._flat[flat] = entry
         return tree_unflatten(entry.out_tree, list(entry.fn(*leaves)))
 
     def source(self, *args: Any, **kwargs: Any) -> str:
@@ -116,6 +142,8 @@ class Jitted:
         n = len(args)
         nums = set()
         for i in self.static_argnums:
+            if n <= i < len(self.params):
+                continue  # passed by keyword (a static name too), or left to its default
             if not -n <= i < n:
                 raise ValueError(f"jit: static_argnums has {i}, but the call has {n} "
                                  "positional argument(s)")
