@@ -16,8 +16,11 @@ rule exactly once per application, whatever the number of arguments and outputs:
 The rules run on the values of the enclosing transformation (tracers of outer
 transformations included), so a rule written with ``chainrule.numpy`` can be
 differentiated again: derivatives of any order go through the custom rule at first
-order and through the rule's own operations above. Symbolic expressions (the staging
-trace) call the function itself: a formula shows the mathematics, not the rule.
+order and through the rule's own operations above. Under ``vmap`` the primitive's
+batching rule makes a custom function of the same kind for the whole batch (function and
+rules under ``vmap``), so the rule still applies, once per batch; ``jit`` stages the
+primitive as one node of its graph, named after the function. Symbolic expressions (the
+staging trace) call the function itself: a formula shows the mathematics, not the rule.
 
 >>> import numpy as np
 >>> import chainrule as cr
