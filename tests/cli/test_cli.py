@@ -1,6 +1,7 @@
 """The ``chainrule`` command line: each subcommand's output, and its errors."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ def test_diff_steps_at(run):
     assert status == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "d/dx [x**2*sin(x)] ="
-    assert lines[1] == "  2*x*sin(x) + x**2*cos(x)"
+    assert lines[1] == "  x*(2*sin(x) + x*cos(x))"  # the textbook form
     assert lines[2] == "  at x = 1: 2.223244275"
     assert "product rule: (u v)' = u' v + u v'" in out
     assert "  d/dx [x**2] = 2*x  -- power rule" in out
@@ -48,7 +49,8 @@ def test_diff_variants(run, argv, expected):
 def test_diff_latex(run):
     status, out, _ = run("diff", "x^2 sin(x)", "--latex")
     assert status == 0
-    assert out.splitlines()[1] == r"  2 x \sin\left(x\right) + x^{2} \cos\left(x\right)"
+    assert out.splitlines()[1] == \
+        r"  x \left(2 \sin\left(x\right) + x \cos\left(x\right)\right)"
     status, out, _ = run("diff", "x sin(x)", "--steps", "--latex")
     assert status == 0
     assert r"\begin{aligned}" in out and r"\text{product rule}" in out
@@ -57,7 +59,9 @@ def test_diff_latex(run):
 def test_diff_large_result_is_shared(run):
     status, out, _ = run("diff", "sin(sin(sin(sin(x))))", "--order", "3")
     assert status == 0
-    assert "  t1 = " in out and "(tree size 490, shared graph size 112)" in out
+    assert "  t1 = " in out
+    tree, dag = map(int, re.search(r"\(tree size (\d+), shared graph size (\d+)\)", out).groups())
+    assert tree > 2 * dag
 
 
 def test_gradient(run):

@@ -132,3 +132,14 @@ def test_derivative_of_a_constant_power_is_zero():
     times a defined constant is 0 (log(2) is defined: its argument is positive)."""
     from chainrule.symbolic import diff
     assert str(diff(parse("2^((x/x)*10^100)"), "x")) == "0"
+
+
+@pytest.mark.parametrize("f", ["-log(x)/x + log(x)/x", "log(x)/x - log(x)/x",
+                               "-sqrt(x) + sqrt(x)"])
+def test_opposite_terms_that_restrict_the_domain_stay(f):
+    """A term and its opposite, whichever comes first, are kept apart (never a 0 that is
+    defined for x < 0, nor a term printed with the coefficient 0)."""
+    e = simplify(parse(f))
+    assert math.isnan(float(evaluate(e, x=-1.0)))
+    assert float(evaluate(e, x=2.0)) == 0.0
+    assert "0*" not in str(e)

@@ -26,7 +26,7 @@ from math import lcm
 from typing import Any
 
 from ..core import Primitive
-from ..core.budget import budgeted, check_time
+from ..core.budget import budgeted, charge, check_time
 from . import _flatten as fl
 from . import _poly as P
 from ._domain import smooth, total
@@ -64,7 +64,10 @@ def _restriction_key(n: Expr):
 def keeps_domain(before: Expr, after: Expr) -> Expr:
     """``after`` if it still holds every restriction of ``before`` (same nodes), else
     ``before``: a last guard, so that no rewrite here can widen the domain."""
-    need = _restrictions(before)
+    c = fl.cache(before) if before.op != "const" else {}
+    need = c.get("restrictions")
+    if need is None:
+        need = c["restrictions"] = _restrictions(before)
     if not need:
         return after
     have = set()
@@ -81,13 +84,21 @@ def _is(e: Expr, name: str) -> bool:
 
 def terms_of(e: Expr) -> list:
     """The terms of a canonical sum (a single term for anything else)."""
-    const, ts = fl.flat_sum(e)
-    out = [Const(const)] if const != 0 or not ts else []
-    return out + [canonical_mul(Const(k), t) for t, k in ts.items()]
+    if e.op == "const":
+        return [e]
+    c = fl.cache(e)
+    out = c.get("terms")
+    if out is None:  # kept on the node: canonical nodes never change
+        const, ts = fl.flat_sum(e)
+        out = [Const(const)] if const != 0 or not ts else []
+        out = c["terms"] = out + [canonical_mul(Const(k), t) for t, k in ts.items()]
+    return list(out)
 
 
 def _mul_sums(a: list, b: list) -> list:
-    """The terms of ``(sum of a)*(sum of b)``, like terms collected."""
+    """The terms of ``(sum of a)*(sum of b)``, like terms collected (each product of two
+    terms charged to the budget, found or new: the work is bounded whatever is cached)."""
+    charge(len(a) * len(b), "expanding")
     return terms_of(canonical_add(*[canonical_mul(s, t) for s in a for t in b]))
 
 
@@ -116,6 +127,40 @@ def _expand_node(node: Expr, args: list) -> Expr:
     return e
 
 
+def expand_tree(root: Expr) -> Expr:
+    """:func:`expand` of a canonical ``root``, without the last guard of the domain (for
+    callers that apply it to their own result)."""
+    done: dict = {}
+    for node in walk_postorder(root):
+        if not isinstance(node.op, Primitive):
+            done[id(node)] = node
+            continue
+        done[id(node)] = _expand_node(node, [done[id(a)] for a in node.args])
+    return done[id(root)]
+
+
+def expand_algebraic(root: Expr) -> Expr:
+    """``root`` multiplied out through its sums, products and powers, but not inside the
+    arguments of functions (``sin((x + 1)**2)`` stays)."""
+    alg = ("add", "multiply", "power")
+    done: dict = {}
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if id(node) in done:
+            stack.pop()
+            continue
+        inner = node.op.name in alg if isinstance(node.op, Primitive) else False
+        todo = [a for a in node.args if id(a) not in done] if inner else []
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        done[id(node)] = _expand_node(node, [done[id(a)] for a in node.args]) \
+            if inner else node
+    return done[id(root)]
+
+
 @budgeted
 def expand(e: Any) -> Expr:
     """Products and positive integer powers of sums multiplied out, everywhere in ``e``
@@ -123,13 +168,7 @@ def expand(e: Any) -> Expr:
     from .calculus import formula
     _prims()
     root = simplify(formula(e))
-    done: dict = {}
-    for node in walk_postorder(root):
-        if not isinstance(node.op, Primitive):
-            done[id(node)] = node
-            continue
-        done[id(node)] = _expand_node(node, [done[id(a)] for a in node.args])
-    return keeps_domain(root, done[id(root)])
+    return keeps_domain(root, expand_tree(root))
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,7 +295,7 @@ def from_poly(p: dict, gens: list) -> Expr:
 def _cancel_node(e: Expr) -> Expr:
     t = together_node(e)
     num, den = split_fraction(t)
-    num, den = expand(num), expand(den)
+    num, den = expand_algebraic(num), expand_algebraic(den)
     gens: dict = {}
     rn, rd = to_poly(num, gens), to_poly(den, gens)
     if rn is None or rd is None or not rd:

@@ -206,6 +206,9 @@ def merge_term(terms: dict, t: Expr, k) -> None:
         terms[t] = s
         return
     key = make(_P["mul"], (Const(k), t), {})  # keep '- log(x)' beside '+ log(x)'
+    if key is t:  # k == 1 folds away: keep the earlier '-t' apart instead
+        key = make(_P["mul"], (Const(terms[t]), t), {})
+        terms[t] = k
     terms[key] = num_add(terms.get(key, 0), 1)
 
 

@@ -26,6 +26,7 @@ from ..core import Primitive
 from ..core.budget import budget, budgeted, check_time
 from . import _algebra as A
 from . import _flatten as fl
+from ._opcount import tree_ops
 from ._rewrite import display, named_functions, root_squares
 from .expr import Const, Expr, make
 from .simplify import _build_product, _prims, canonical_add, canonical_mul, canonical_pow, simplify
@@ -59,9 +60,9 @@ def _is(e: Expr, *names: str) -> bool:
 
 def _cost(e: Expr) -> tuple:
     """Operations of the printed text, then divisions: of two forms as long, one fraction
-    (``(x*cos(x) - sin(x))/x**2``) is preferred to a sum of fractions."""
-    text = str(display(e))
-    return op_count(text), text.count("/")
+    (``(x*cos(x) - sin(x))/x**2``) is preferred to a sum of fractions. Counted on the tree
+    (:func:`._opcount.tree_ops`, cached per node), never by printing."""
+    return tree_ops(e)
 
 
 def _best(cands: list) -> Expr:
@@ -123,9 +124,21 @@ def _together(e: Expr) -> Expr:
     return t if num2 is num else canonical_mul(num2, canonical_pow(den, Const(-1)))
 
 
+def _factored(p: Expr) -> Expr:
+    """An expanded polynomial sum ``p`` factored over the rationals (else ``p``)."""
+    gens: dict = {}
+    raw = A.to_poly(p, gens) if _is(p, "add") else None
+    if raw is None or len(gens) > 1:  # several: factor_terms takes out what is found
+        return p
+    poly = A.as_dict(raw, 1)
+    if len(poly) < 2 or max(m[0] for m in poly) < 2:
+        return p  # a linear polynomial: its content is factor_terms' work
+    return A._poly_factors(poly, list(gens))
+
+
 def _factor(e: Expr) -> Expr:
     num, den = A.split_fraction(e)
-    return canonical_mul(A.factor(num), canonical_pow(A.factor(den), Const(-1)))
+    return canonical_mul(_factored(num), canonical_pow(_factored(den), Const(-1)))
 
 
 def _named(e: Expr) -> Expr:
@@ -134,18 +147,65 @@ def _named(e: Expr) -> Expr:
     return named_functions(e)
 
 
+def _calls(e: Expr) -> frozenset:
+    """The function calls that sums, products and powers in ``e`` are made of (not those
+    inside their arguments), cached on every node and found without recursion."""
+    alg = ("add", "multiply", "power")
+    stack = [e]
+    while stack:
+        node = stack[-1]
+        todo = [a for a in node.args if _is(a, *alg) and "calls" not in fl.cache(a)] \
+            if _is(node, *alg) else []
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        if _is(node, *alg):
+            parts = [fl.cache(a)["calls"] if _is(a, *alg) else
+                     (frozenset({a}) if isinstance(a.op, Primitive) else frozenset())
+                     for a in node.args]
+            fl.cache(node)["calls"] = frozenset().union(*parts)
+    if _is(e, *alg):
+        return fl.cache(e)["calls"]
+    return frozenset({e}) if isinstance(e.op, Primitive) else frozenset()
+
+
+def _trig_may_apply(calls: frozenset) -> bool:
+    """A tangent, or a sine and a cosine of the same argument."""
+    sines = {c.args[0] for c in calls if _is(c, "sin")}
+    return any(_is(c, "tan") or (_is(c, "cos") and c.args[0] in sines) for c in calls)
+
+
+def _sum_below(e: Expr) -> tuple:
+    """Whether a sum is a factor of ``e`` or of one of its terms with a positive power,
+    whether one is with a negative power, and whether any factor is."""
+    up = down = den = False
+    for t in A.terms_of(e):
+        for b, x in fl.flat_prod(t)[1].items():
+            neg = not isinstance(x, Expr) and x < 0
+            den = den or neg
+            if _is(b, "add"):
+                up, down = up or not neg, down or neg
+    return up, down, den
+
+
+_NAMED = ("exp", "sinh", "sqrt")
+
+
 def _candidates(e: Expr, memo: dict) -> list:
+    """Equivalent forms of ``e``; each rewriting is tried only where it can apply."""
     from ._trig import trigsimp_node
     cands = [e]
     small = e.tree_size < _LIMIT
     sources = [e]
-    for fn in (A.expand, _shallow_expand):
-        s = _try(fn, e) if small else None
+    up, down, den = _sum_below(e)
+    for fn in (A.expand_algebraic, _shallow_expand) if small and up else ():
+        s = _try(fn, e)
         if s is not None and all(s is not u for u in sources):
             sources.append(s)
     cands += sources[1:]
     for src in sources:
-        tog = _try(_together, src)
+        tog = _try(_together, src) if _sum_below(src)[2] else None
         if tog is not None and tog is not src:
             cands.append(_polish_factors(tog, memo))
         if _is(src, "add"):
@@ -153,10 +213,15 @@ def _candidates(e: Expr, memo: dict) -> list:
                 ft = _try(lambda u, k=simplest: A.factor_terms(u, k), src)
                 if ft is not None and ft is not src:
                     cands.append(_polish_factors(ft, memo))
-    if small:
-        cands += [_try(A._cancel_node, e), _try(_factor, e)]
-    cands.append(_try(trigsimp_node, _best(cands)))
-    cands += [_try(_named, c) for c in cands if c is not None]
+    if small and (down or (den and _is(e, "add"))):
+        cands.append(_try(A._cancel_node, e))
+    if small and any(_is(p, "add") for p in A.split_fraction(e)):
+        cands.append(_try(_factor, e))
+    calls = _calls(e)
+    if _trig_may_apply(calls):
+        cands.append(_try(trigsimp_node, _best(cands)))
+    if any(_is(c, *_NAMED) for c in calls):
+        cands += [_try(_named, c) for c in cands if c is not None]
     return [c for c in cands if c is not None and A.keeps_domain(e, c) is c]
 
 
@@ -171,7 +236,10 @@ def _tidy(e: Expr, memo: dict) -> Expr:
         out = e
     elif _is(e, "add", "multiply", "power"):
         memo[id(e)] = (e, e)  # a guard against cycles through the polishing of factors
-        out = _best(_candidates(_args_tidied(e, memo), memo))
+        out = _args_tidied(e, memo)
+        memo["work"] -= out.tree_size
+        if memo["work"] >= 0:  # else the effort is spent: the rest stays as it is
+            out = _best(_candidates(out, memo))
     else:
         args = tuple(_tidy(a, memo) for a in e.args)
         out = make(e.op, args, dict(e.params))
@@ -195,13 +263,19 @@ def _args_tidied(e: Expr, memo: dict) -> Expr:
 
 
 @budgeted
-def tidy(e: Any) -> Expr:
+def tidy(e: Any, effort: int = 5000) -> Expr:
     """``e`` in textbook form (see the module docstring); equal to ``e`` wherever ``e`` is
     defined, and defined nowhere else except at isolated points. Expressions of more than
-    400 nodes are returned in canonical form."""
+    400 nodes are returned in canonical form.
+
+    ``effort`` bounds the work, whatever has been computed before: every sum or product
+    whose forms are compared costs its number of nodes, and when ``effort`` is spent the
+    parts not yet visited are left as they are (a derivative of a textbook exercise
+    takes less than 400).
+    """
     from .calculus import formula
     _prims()
     e = simplify(formula(e))
     if e.tree_size > _LIMIT:
         return e
-    return display(_tidy(e, {}))
+    return display(_tidy(e, {"work": effort}))

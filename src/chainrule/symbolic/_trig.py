@@ -80,7 +80,7 @@ def _pythagoras(p: dict, order: list, drop: str) -> dict:
 
 def _reduce(num: Expr) -> Expr:
     gens: dict = {}
-    raw = A.to_poly(A.expand(num), gens)
+    raw = A.to_poly(A.expand_algebraic(num), gens)
     if raw is None or not any(_is(g, "sin") or _is(g, "cos") for g in gens):
         return num
     for g in list(gens):  # cos(u)**2 alone can become 1 - sin(u)**2 too

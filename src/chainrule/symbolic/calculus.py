@@ -7,7 +7,7 @@ subexpression is differentiated once and derivatives grow linearly with the grap
 
 >>> from chainrule.symbolic import parse, diff
 >>> diff(parse("x**2*sin(x)"), "x")
-2*x*sin(x) + x**2*cos(x)
+x*(2*sin(x) + x*cos(x))
 >>> diff(parse("(x**2 + 1)**3"), "x")
 6*x*(x**2 + 1)**2
 """
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Primitive, bind
-from ..core.budget import budgeted, check_time
+from ..core.budget import BudgetExceeded, budget, budgeted, check_time
 from ._exact_floats import rule_constants
 from ._matrix import ExprMatrix, ExprVector
 from ._numbers import fits_float, to_float
@@ -39,7 +39,7 @@ def formula(expr: Any) -> Expr:
     """``expr`` as an expression; a string is parsed as a formula (never evaluated).
 
     >>> diff("x^2*sin(x)", "x")
-    2*x*sin(x) + x**2*cos(x)
+    x*(2*sin(x) + x*cos(x))
     """
     if isinstance(expr, str):
         parsed = parse(expr)
@@ -89,27 +89,61 @@ def _run_jvps(expr: Expr, var: Expr) -> Expr:
     return Const(0) if result is None else as_expr(result)
 
 
+_TIDY_SIZE = 150  # larger derivatives stay canonical (the textbook corpus has at most 42)
+_TIDY_EFFORT = 400  # see tidy(); the textbook corpus needs at most 353
+_TIDY_NODES = 50_000  # a last bound on the nodes one textbook form may build
+
+
+def textbook_form(d: Expr) -> Expr:
+    """The textbook form of the canonical ``d`` (:func:`~chainrule.symbolic.tidy`) within
+    a budget of its own, for derivatives of at most 150 nodes; larger ones, and those
+    whose budget runs out, stay as they are. The caller's own budget still holds (its
+    time limit is checked again)."""
+    from ._textbook import tidy
+    if d.tree_size > _TIDY_SIZE:
+        return d
+    try:
+        with budget(nodes=_TIDY_NODES):
+            return tidy(d, effort=_TIDY_EFFORT)
+    except BudgetExceeded:
+        check_time("differentiating")
+        return d
+
+
 @budgeted
-def diff(expr: Any, var: Any, order: int = 1) -> Expr:
-    """The ``order``-th derivative of ``expr`` with respect to ``var``, simplified.
+def diff(expr: Any, var: Any, order: int = 1, textbook: bool = True) -> Expr:
+    """The ``order``-th derivative of ``expr`` with respect to ``var``, in textbook form.
+
+    Each order is differentiated by the jvp rules, brought to the canonical form
+    (:func:`simplify`) and then, with ``textbook=True`` (the default), to the textbook
+    form (:func:`~chainrule.symbolic.tidy`: one fraction, common factors taken out, the
+    trigonometric identities, sigmoid...), which the next order differentiates, so that
+    higher derivatives stay factored. The textbook form is sought within a budget of its
+    own and falls back to the canonical form of large derivatives. ``textbook=False``
+    gives the canonical form, which :func:`simplify` also makes of any result.
 
     Runs under the active budget (or the default one): a derivative whose size explodes
     stops with :class:`~chainrule.core.budget.BudgetExceeded` instead of running on.
 
-    >>> from chainrule.symbolic import parse
-    >>> diff(parse("x^3"), "x", order=10**9)
+    >>> diff("(x - 1)/(x + 1)", "x")
+    2/(x + 1)**2
+    >>> diff("(x - 1)/(x + 1)", "x", textbook=False)
+    -(x - 1)/(x + 1)**2 + 1/(x + 1)
+    >>> diff("x^3", "x", order=10**9)
     0
     """
     expr, var = formula(expr), _symbol(var)
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise ValueError(f"order must be a non-negative int, got {order!r}")
     if order == 0:
-        return simplify(expr)
+        return textbook_form(simplify(expr)) if textbook else simplify(expr)
     for _ in range(order):  # the first order on the formula as written, as steps() does
         if var not in expr.free_symbols():
             return Const(0)  # every further derivative is 0 too
         expr = simplify(_tangents(expr, var))
         check_time("differentiating")
+        if textbook:
+            expr = textbook_form(expr)
     return expr
 
 
