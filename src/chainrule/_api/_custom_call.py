@@ -146,6 +146,18 @@ class _Call:
 # The decorators.
 
 
+_MAYBE_TRACED = (Tracer, tuple, list, dict)
+
+
+def _plain_arity(sig: inspect.Signature | None) -> int:
+    """The number of parameters if they are all plain positional ones, else -1."""
+    if sig is None:
+        return -1
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    params = list(sig.parameters.values())
+    return len(params) if all(p.kind in kinds for p in params) else -1
+
+
 class _Custom:
     """What :class:`custom_jvp` and :class:`custom_vjp` share: resolving the arguments,
     packing them, binding the function's primitive and unpacking its output."""
@@ -167,6 +179,7 @@ class _Custom:
             self._signature: inspect.Signature | None = inspect.signature(fun)
         except (TypeError, ValueError):
             self._signature = None
+        self._arity = _plain_arity(self._signature)
         # a name that reads well in jit's generated source and is no registered primitive's
         label = f"{self.kind}_{self.name}" if self.name.isidentifier() else self.kind
         self.prim = Primitive(label, self._impl, jvp=[self._jvp_rule],
@@ -179,6 +192,8 @@ class _Custom:
 
     def _resolve(self, args: tuple, kwargs: dict) -> tuple:
         """Positional arguments, keyword arguments and defaults put in place (as JAX)."""
+        if not kwargs and len(args) == self._arity:  # every parameter given positionally
+            return args
         if self._signature is None:
             if kwargs:
                 raise TypeError(f"{self.kind} function {self.name}: pass its arguments "
@@ -198,6 +213,8 @@ class _Custom:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self._check_defined()
         args = self._resolve(args, kwargs)
+        if not any(isinstance(a, _MAYBE_TRACED) for a in args):
+            return self.fun(*args)  # plain values (the fast path of plain evaluation)
         nums = self.nondiff_argnums
         for i in nums:
             if i >= len(args):
