@@ -15,6 +15,8 @@ respect to ``alpha``, ``mu`` and ``icf``. GradBench's sizes: ``n = 1000``, ``d``
 20, 32, 64}, ``k`` in {5, 10, 25, 50, 100}; ``m = 0``, ``gamma = 1``; alpha, q, l and x
 standard normal, means uniform in [0, 1).
 
+Every library runs this same program (GradBench's own PyTorch objective forms
+``x_i - mu`` in a Python loop over the points and uses an einsum, which is slower).
 Each implementation's value and gradient are checked against chainrule's, which is
 itself checked against central differences of the NumPy objective along random
 directions; then each row is timed in a fresh process.
