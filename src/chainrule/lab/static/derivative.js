@@ -167,11 +167,13 @@ async function plotCurve() {
   state.curve = curve;
   const yr = robustRange(curve.f, curve.df);
   const traces = [
-    { x: curve.x, y: curve.f, name: `f(${v})`, mode: "lines", line: { color: COLORS[0], width: 3 } },
+    { x: curve.x, y: curve.f, name: `f(${v})`, mode: "lines",
+      line: { color: COLORS[0], width: 3 } },
     { x: curve.x, y: curve.df, name: `f′(${v})`, mode: "lines",
       line: { color: COLORS[3], width: 2, dash: "dash" } },
     { x: [], y: [], name: "tangent", mode: "lines", line: { color: COLORS[1], width: 2 } },
-    { x: [], y: [], name: "Taylor", mode: "lines", line: { color: COLORS[2], width: 2, dash: "dot" },
+    { x: [], y: [], name: "Taylor", mode: "lines",
+      line: { color: COLORS[2], width: 2, dash: "dot" },
       visible: $("d-taylor-on").checked },
     { x: [], y: [], name: "point", mode: "markers", showlegend: false, hoverinfo: "skip",
       marker: { color: COLORS[1], size: 14, line: { color: "#fff", width: 2 } } },
@@ -323,13 +325,16 @@ async function showTwo(formula, names, by) {
   }
 }
 
-const KIND_SYMBOL = { minimum: "circle", maximum: "triangle-up", saddle: "x", degenerate: "diamond" };
+const KIND_SYMBOL = {
+  minimum: "circle", maximum: "triangle-up", saddle: "x", degenerate: "diamond",
+};
 
 async function plotContour(a) {
   const c = a.contour;
   const [vx, vy] = a.vars;
   const inside = a.critical_points.filter((p) => p.point[0] >= c.x[0]
-    && p.point[0] <= c.x[c.x.length - 1] && p.point[1] >= c.y[0] && p.point[1] <= c.y[c.y.length - 1]);
+    && p.point[0] <= c.x[c.x.length - 1] && p.point[1] >= c.y[0]
+    && p.point[1] <= c.y[c.y.length - 1]);
   const traces = [
     { type: "contour", x: c.x, y: c.y, z: c.z, colorscale: "Viridis", ncontours: 24,
       contours: { coloring: "heatmap" }, line: { width: 0.5, color: "rgba(255,255,255,0.5)" },

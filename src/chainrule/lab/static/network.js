@@ -82,8 +82,9 @@ async function render(snap, fresh) {
   if (fresh) pts.y.forEach((c, i) => state.classIndex[c].push(i));
   for (const c of [0, 1]) {
     const idx = state.classIndex[c];
-    traces.push({ type: "scatter", mode: "markers", name: `class ${c}`, x: idx.map((i) => pts.X[i][0]),
-      y: idx.map((i) => pts.X[i][1]), customdata: idx, hovertemplate: "example %{customdata}<extra></extra>",
+    traces.push({ type: "scatter", mode: "markers", name: `class ${c}`,
+      x: idx.map((i) => pts.X[i][0]), y: idx.map((i) => pts.X[i][1]), customdata: idx,
+      hovertemplate: "example %{customdata}<extra></extra>",
       marker: { size: 7, color: CLASS_COLORS[c], line: { color: "#fff", width: 1 } } });
   }
   const picked = state.picked === null ? [] : [pts.X[state.picked]];

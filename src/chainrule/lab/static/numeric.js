@@ -1,6 +1,8 @@
 // Numeric page: the central difference's error against the step h, on log-log axes, with the
 // step that chainrule.numeric chooses marked.
-import { COLORS, PLOT_CONFIG, clearError, fmt, layout, numberFrom, post, showError } from "./common.js";
+import {
+  COLORS, PLOT_CONFIG, clearError, fmt, layout, numberFrom, post, showError,
+} from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -45,16 +47,19 @@ async function submit() {
   const shapes = [];
   const annotations = [];
   if (a.chosen_h) {
-    shapes.push({ type: "line", xref: "x", yref: "paper", x0: a.chosen_h, x1: a.chosen_h, y0: 0, y1: 1,
+    shapes.push({ type: "line", xref: "x", yref: "paper", x0: a.chosen_h, x1: a.chosen_h,
+      y0: 0, y1: 1,
       line: { color: COLORS[1], width: 2, dash: "dash" } });
     annotations.push({ x: Math.log10(a.chosen_h), xref: "x", y: 1, yref: "paper", yanchor: "bottom",
       text: `chainrule's step h = ${fmt(a.chosen_h, 2)}`, showarrow: false,
       font: { color: COLORS[1], size: 12 } });
   }
-  const lay = layout({ showlegend: true, margin: { l: 60, r: 16, t: 28, b: 44 }, shapes, annotations,
-    legend: { orientation: "h", x: 0, y: 0, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)" },
+  const lay = layout({ showlegend: true, margin: { l: 60, r: 16, t: 28, b: 44 }, shapes,
+    annotations,
+    legend: { orientation: "h", x: 0, y: -0.2, yanchor: "top" },
     xaxis: { type: "log", title: { text: "step h" }, exponentformat: "power", fixedrange: true },
-    yaxis: { type: "log", title: { text: "absolute error" }, exponentformat: "power", fixedrange: true,
+    yaxis: { type: "log", title: { text: "absolute error" }, exponentformat: "power",
+      fixedrange: true,
       range: [Math.log10(lo) - 0.5, Math.log10(hi) + 0.5] } });
   await window.Plotly.react($("m-plot"), traces, lay, PLOT_CONFIG);
   const facts = $("m-facts");
