@@ -25,7 +25,7 @@ def _chromium() -> str | None:
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_url():
     """The URL of a running lab (the real app, started here unless CHAINRULE_LAB_URL is set)."""
     given = os.environ.get("CHAINRULE_LAB_URL")
@@ -51,9 +51,9 @@ def lab_url():
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the session."""
+    """One headless Chromium for a test module (closed after it, with Playwright's loop)."""
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="Playwright for Python is not installed"
     )

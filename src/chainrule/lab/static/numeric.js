@@ -56,7 +56,7 @@ async function submit() {
   }
   const lay = layout({ showlegend: true, margin: { l: 60, r: 16, t: 28, b: 44 }, shapes,
     annotations,
-    legend: { orientation: "h", x: 0, y: -0.2, yanchor: "top" },
+    legend: { orientation: "h", x: 0, y: -0.3, yanchor: "top" },
     xaxis: { type: "log", title: { text: "step h" }, exponentformat: "power", fixedrange: true },
     yaxis: { type: "log", title: { text: "absolute error" }, exponentformat: "power",
       fixedrange: true,
