@@ -233,6 +233,17 @@ def test_network_trains_xor_and_shows_tableau(page, lab_url, shots, console):
     params.locator("summary").click()
     assert params.locator(".node").first.is_visible()
     page.evaluate("() => window.scrollTo(0, 0)")
+    # clicking a point of the plot picks that example for the tableau
+    x, y, index = page.evaluate(
+        """() => { const gd = document.getElementById('n-plot'), t = gd.data[3];
+            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            const r = gd.getBoundingClientRect();
+            return [r.left + xa._offset + xa.d2p(t.x[0]), r.top + ya._offset + ya.d2p(t.y[0]),
+                    t.customdata[0]]; }"""
+    )
+    with page.expect_response("**/tableau"):
+        page.mouse.click(x, y)
+    assert tab.get_by_label("Example #", exact=True).input_value() == str(index)
     shots(page, "network-1280")
 
 
