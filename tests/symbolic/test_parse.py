@@ -57,7 +57,7 @@ SAME = [
     ("ln(x)", "log(x)"),
     ("sec(x)", "1/cos(x)"),
     ("csc(x)", "1/sin(x)"),
-    ("cot(x)", "1/tan(x)"),
+    ("cot(x)", "cos(x)/sin(x)"),  # defined where tan(x) is not: cot(pi/2) = 0
     ("log(x, 2)", "log(x)/log(2)"),
     ("asin(x) + acos(x) + atan(x)", "arcsin(x) + arccos(x) + arctan(x)"),
     ("asinh(x) + acosh(y) + atanh(x)", "arcsinh(x) + arccosh(y) + arctanh(x)"),

@@ -3,7 +3,8 @@
 Every entry builds nodes of the shared rule table with :func:`~.expr.make`, so a parsed
 formula is the graph that tracing the same code with chainrule primitives builds.
 ``ln`` and ``log`` are the natural log, ``log(x, b)`` and ``log_b x`` are
-``log(x)/log(b)``; ``sec``, ``csc`` and ``cot`` are ``1/cos``, ``1/sin`` and ``1/tan``.
+``log(x)/log(b)``; ``sec``, ``csc`` and ``cot`` are ``1/cos``, ``1/sin`` and ``cos/sin``
+(and print so: :mod:`._spelling`).
 Functions registered with :mod:`chainrule.extend` are found by their name too.
 
 >>> lookup("ln").build([Const(1)])
@@ -48,6 +49,12 @@ def _reciprocal(prim: str) -> Function:
     return Function(1, 1, lambda a: _mk("divide", Const(1), _mk(prim, a[0])))
 
 
+def _cot(args: list) -> Expr:
+    """``cos(u)/sin(u)``: defined wherever sin(u) != 0 (``1/tan(u)`` would not be at the
+    zeros of cos(u), where the cotangent is 0)."""
+    return _mk("divide", _mk("cos", args[0]), _mk("sin", args[0]))
+
+
 def _log(args: list) -> Expr:
     if len(args) == 1:
         return _mk("log", args[0])
@@ -65,7 +72,7 @@ _INVERSES = {"sin": "arcsin", "cos": "arccos", "tan": "arctan", "sinh": "arcsinh
 FUNCTIONS: dict[str, Function] = {name: _direct(name) for name in _UNARY.split()}
 FUNCTIONS.update({alias: FUNCTIONS[name] for alias, name in _ALIAS_NAMES.items()})
 FUNCTIONS.update({
-    "sec": _reciprocal("cos"), "csc": _reciprocal("sin"), "cot": _reciprocal("tan"),
+    "sec": _reciprocal("cos"), "csc": _reciprocal("sin"), "cot": Function(1, 1, _cot),
     "arctan2": _direct("arctan2", 2), "atan2": _direct("arctan2", 2),
     "hypot": _direct("hypot", 2),
     "log": Function(1, 2, _log), "ln": Function(1, 1, _log),

@@ -59,10 +59,11 @@ def _is(e: Expr, *names: str) -> bool:
 
 
 def _cost(e: Expr) -> tuple:
-    """Operations of the printed text, then divisions: of two forms as long, one fraction
-    (``(x*cos(x) - sin(x))/x**2``) is preferred to a sum of fractions. Counted on the tree
+    """Operations of the printed text, then divisions, then nodes: of two forms as long,
+    one fraction (``(x*cos(x) - sin(x))/x**2``) is preferred to a sum of fractions, and
+    ``-csc(x)**2`` to ``-1 - cot(x)**2``. Counted on the tree
     (:func:`._opcount.tree_ops`, cached per node), never by printing."""
-    return tree_ops(e)
+    return (*tree_ops(e), e.tree_size)
 
 
 def _best(cands: list) -> Expr:

@@ -4,15 +4,17 @@
 the numerator ``cos(u)**2`` replaced by ``1 - sin(u)**2`` (or ``sin(u)**2`` by
 ``1 - cos(u)**2``) where that is shorter; then ``sin(u)**k/cos(u)**k`` becomes
 ``tan(u)**k`` again. Each step holds wherever the expression is defined (``tan`` is
-undefined exactly where its cosine is 0), so the domain is never widened.
+undefined exactly where its cosine is 0), so the domain is never widened. The results
+print ``1/cos(u)`` as ``sec(u)``, ``1/sin(u)`` as ``csc(u)`` and ``cos(u)/sin(u)`` as
+``cot(u)`` (:mod:`._spelling`).
 
 >>> from chainrule.symbolic import parse
 >>> trigsimp(parse("sin(x)**2 + cos(x)**2"))
 1
 >>> trigsimp(parse("-(1 + tan(x)**2)/tan(x)**2"))
--1/sin(x)**2
+-csc(x)**2
 >>> trigsimp(parse("sin(x)/cos(x)**2"))
-tan(x)/cos(x)
+sec(x)*tan(x)
 """
 
 from __future__ import annotations

@@ -11,10 +11,11 @@ import decimal
 import math
 from fractions import Fraction
 
-from ..core import Primitive
+from ..core import Primitive, registry
 from ..core.budget import DEFAULTS, BudgetExceeded, budgeted, check_time, current
 from ._names import latex_name
 from ._special import LATEX_NAMES, latex_call
+from ._spelling import spell_trig
 from .expr import Const, Expr, make, walk_postorder
 
 __all__ = ["to_str", "latex", "to_str_shared", "sizes"]
@@ -26,6 +27,7 @@ _LATEX_FUNCS = {
     "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "arcsin": r"\arcsin",
     "arccos": r"\arccos", "arctan": r"\arctan", "sinh": r"\sinh", "cosh": r"\cosh",
     "tanh": r"\tanh", "exp": r"\exp", "log": r"\ln", "sigmoid": r"\sigma",
+    "sec": r"\sec", "csc": r"\csc", "cot": r"\cot",
 }
 _COMPARE = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal": "<=",
             "equal": "==", "not_equal": "!="}
@@ -106,6 +108,58 @@ def _factors(e: Expr) -> tuple[list, list]:
     return [f for f in num if not is_one(f)], [f for f in den if not is_one(f)]
 
 
+_NOT_CALLS = ("const", "sym", "add", "subtract", "multiply", "divide", "negative")
+
+
+def _is_call(f: Expr) -> bool:
+    """Whether ``f`` is a function call or a power of one (not a number or a symbol)."""
+    base = f.args[0] if _opname(f) == "power" else f
+    return _opname(base) not in _NOT_CALLS and _opname(base) != "power"
+
+
+class _Spelled:
+    """A factor ``sec(u)``, ``csc(u)`` or ``cot(u)`` (to a power) that exists only in print
+    (see :mod:`._spelling`)."""
+
+    __slots__ = ("op", "args", "lay")
+
+    def __init__(self, name: str, u: Expr, k: int) -> None:
+        if k == 1:
+            self.op, self.args, self.lay = name, (u,), ("call", name, (u,))
+        else:
+            self.op, self.args = "power", ()
+            self.lay = ("pow", _Spelled(name, u, 1), Const(k))
+
+
+def _pairs(factors: list, sign: int) -> list:
+    out = []
+    for f in factors:
+        if _opname(f) == "power" and f.args[1].op == "const" and \
+                f.args[1].value.__class__ is int and f.args[1].value > 0:
+            out.append((f.args[0], sign * f.args[1].value))
+        else:
+            out.append((f, sign))
+    return out
+
+
+def _spelled(num: list, den: list) -> tuple | None:
+    """``num`` and ``den`` with the secants, cosecants and cotangents spelled out, or None
+    if there are none."""
+    if any(_opname(f) == "negative" or (f.op == "const" and f.value < 0) for f in num):
+        return None  # a product as parsed, carrying its own sign: printed as written
+    left, spelled = spell_trig(_pairs(num, 1) + _pairs(den, -1))
+    if not spelled:
+        return None
+    pow_ = registry()["power"]
+    new_num, new_den = [], []
+    for b, x in left:
+        f = b if x in (1, -1) else make(pow_, (b, Const(abs(x))), {})
+        (new_num if x > 0 else new_den).append(f)
+    named = [_Spelled(*s) for s in spelled]
+    at = next((i for i, f in enumerate(new_num) if _is_call(f)), len(new_num))
+    return new_num[:at] + named + new_num[at:], new_den
+
+
 def _int_text(v: int) -> str:
     try:
         return repr(v)
@@ -156,6 +210,8 @@ class _Printer:
         return self.paren(text) if p < prec else text
 
     def layout(self, e: Expr) -> tuple:
+        if isinstance(e, _Spelled):
+            return e.lay
         if id(e) in self.names:
             return ("leaf", self.names[id(e)], ATOM)
         name = _opname(e)
@@ -176,6 +232,12 @@ class _Printer:
             return ("neg", neg)
         if name in ("multiply", "divide", "power"):
             num, den = _factors(e)
+            spelled = _spelled(num, den)
+            if spelled is not None:
+                num, den = spelled
+                if not den:
+                    one = len(num) == 1 and isinstance(num[0], _Spelled)
+                    return num[0].lay if one else ("prod", num)
             if den:
                 return ("frac", num, den)
             if name != "power":
