@@ -28,17 +28,18 @@ def test_source_is_readable_numpy():
     np.testing.assert_allclose(jit(f)(x, y), f(x, y), rtol=1e-15)
 
 
-SECRET = np.array([1.0, 2.0, 3.0])
+def _hostile_closure():
+    secret, hostile = np.array([1.0, 2.0, 3.0]), HOSTILE  # closure constants
 
-
-def _hostile(x, **kw):
-    return x * SECRET + kw[HOSTILE] * kw["s"], HOSTILE, {HOSTILE: x}
+    def f(x, **kw):
+        return x * secret + kw[hostile] * kw["s"], hostile, {hostile: x}
+    return f
 
 
 def test_source_has_no_user_text():
-    code = _hostile.__code__.replace(co_varnames=(HOSTILE + "(", "kw"))
-    g = types.FunctionType(code, globals())
-    g.__name__ = HOSTILE
+    f = _hostile_closure()
+    code = f.__code__.replace(co_varnames=(HOSTILE + "(", "kw"))  # a hostile parameter
+    g = types.FunctionType(code, f.__globals__, HOSTILE, None, f.__closure__)
     x = np.ones(3)
     jf = jit(g)
     src = jf.source(x, **{HOSTILE: 2.0, "s": 3.0})
@@ -47,7 +48,7 @@ def test_source_has_no_user_text():
     assert src.startswith("def compiled(arg0, s, kwarg):")
     assert "1.0" not in src and "2.0" not in src  # constants live in the namespace
     out = jf(x, **{HOSTILE: 2.0, "s": 3.0})
-    np.testing.assert_allclose(out[0], x * SECRET + 6.0)
+    np.testing.assert_allclose(out[0], x * np.array([1.0, 2.0, 3.0]) + 6.0)
     assert out[1] == HOSTILE and list(out[2]) == [HOSTILE]
 
 
