@@ -9,9 +9,10 @@ user's arguments that matched ``[A-Za-z][A-Za-z0-9_]{0,39}`` and is not a Python
 (numbers and arrays alike) are never written as text: they travel in the namespace the
 source is executed in, under a generated name (``const_1``), as do parameters that are
 not plain structure. Structural parameters (``axis=(0,)``, ``keepdims=False``, an index
-``x[1:3, 0]``) are written only when their exact type is ``bool``, ``int``, ``None``, or a
-slice or tuple of those, with ``repr``, which for these types prints only digits, ``-``,
-``True``/``False``/``None`` and punctuation. The source is compiled with :func:`compile` and run
+``x[1:3, 0]``) are written only when their exact type is ``bool``, ``int`` (or a NumPy
+integer, written as ``repr(int(v))``), ``None``, or a slice or tuple of those, with
+``repr``, which for these types prints only digits, ``-``, ``True``/``False``/``None`` and
+punctuation. The source is compiled with :func:`compile` and run
 in a fresh dictionary holding that namespace and nothing else.
 
 >>> ident("x_1"), ident("__import__('os')") is None
@@ -50,8 +51,8 @@ def literal(v: Any) -> str | None:
     c = v.__class__
     if v is None or c is bool:
         return repr(v)
-    if c is int:
-        text = repr(v)
+    if c is int or isinstance(v, np.integer):  # a NumPy integer is written as its int
+        text = repr(int(v))
         return f"({text})" if text.startswith("-") else text
     if c is slice:
         parts = [literal(p) for p in (v.start, v.stop, v.step)]
