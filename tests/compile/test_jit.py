@@ -243,3 +243,26 @@ def test_module_level_docstring_claims_hold():
     assert _emit.ident("sin_3") == "sin_3" and _emit.ident(HOSTILE) is None
     assert _emit.literal(1.5) is None and _emit.literal((0, -1)) == "(0, (-1))"
     assert sys.modules["chainrule.compile"].jit is jit
+
+
+def test_gradient_of_indexed_scalars_accumulates_in_place():
+    def f(x):
+        return x[0] * x[1] - cnp.sin(x[2]) + x[0]
+
+    x = np.array([0.3, -1.2, 0.7, 2.0])
+    g = jit(grad(f))
+    main = g.source(x).split("\n\n\n")[0]
+    assert "x.tolist()" in main and "math.cos" in main
+    assert main.count("] += ") == 3 and "impl" not in main  # one array, written in place
+    np.testing.assert_allclose(g(x), grad(f)(x), rtol=1e-15)
+
+
+def test_signs_move_into_sums():
+    def f(x, y):
+        return x + (-y) * x - (-x)
+
+    x, y = np.linspace(0, 1, 4), np.linspace(1, 2, 4)
+    src = jit(f).source(x, y)
+    defined = [line.split("=")[0].strip() for line in src.splitlines()[1:-1]]
+    assert defined == ["multiply_1", "subtract_2", "add_3"]  # no negation left
+    np.testing.assert_allclose(jit(f)(x, y), f(x, y), rtol=1e-15)
