@@ -99,6 +99,8 @@ def test_control_flow_names_the_line():
     with pytest.raises(TracedValueError, match="test_jit.py"):
         jit(grad(_branchy))(1.0)  # through the reverse-mode tracer too
     assert float(jit(_branchy, static_argnums=0)(-2.0)) == 2.0
+    chosen = jit(lambda x: cnp.where(x > 0, x, -x))  # what the message suggests works
+    assert float(chosen(-2.0)) == 2.0 and float(jit(grad(chosen))(-2.0)) == -1.0
 
 
 @pytest.mark.parametrize("convert", [float, int, np.asarray, lambda x: x.item(),

@@ -257,10 +257,13 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None):
 def where(condition, x=None, y=None):
     """Choose ``x`` where ``condition`` holds and ``y`` elsewhere; the condition itself
     has no derivative. With only a condition, the indices where it holds."""
-    cond = _primal(condition)
     if x is None and y is None:
-        return _np.where(cond)
-    return _where(_np.asarray(cond), x, y)
+        return _np.where(_primal(condition))
+    try:
+        cond = _np.asarray(_primal(condition))
+    except TypeError:  # its values are not known yet (jit is compiling): it stays traced
+        cond = condition
+    return _where(cond, x, y)
 
 # NumPy 2's names from the array API standard
 acos, acosh, asin, asinh = arccos, arccosh, arcsin, arcsinh
