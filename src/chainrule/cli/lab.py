@@ -92,7 +92,7 @@ def main(args: argparse.Namespace) -> int:
               "anyone who can reach this address can use the lab", file=sys.stderr)
     seconds = getattr(args, "time_limit", None) or 10.0
     config = uvicorn.Config(create_app(seconds=seconds), log_level="warning",
-                            timeout_graceful_shutdown=2)
+                            timeout_graceful_shutdown=2, timeout_keep_alive=75)
     server = uvicorn.Server(config)
     print(f"chainrule lab running at {url}  (Ctrl-C to stop)", flush=True)
     if not args.no_browser:

@@ -20,14 +20,14 @@ from typing import Any
 import anyio
 import numpy as np
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from ..core.budget import BudgetExceeded, budget
 from ..symbolic import ParseError, parse
 from ..symbolic.expr import Expr
 
 __all__ = ["ApiError", "Limits", "clean", "floats", "json_response", "read_json", "Fields",
-           "run_heavy", "formula_of"]
+           "run_heavy", "formula_of", "encoded"]
 
 MAX_BODY = 64 * 1024
 
@@ -35,7 +35,7 @@ MAX_BODY = 64 * 1024
 class Limits:
     """The server's limits (one object per app, so tests can tighten them)."""
 
-    def __init__(self, seconds: float = 10.0, nodes: int = 400_000, threads: int = 4,
+    def __init__(self, seconds: float = 10.0, nodes: int = 400_000, threads: int = 2,
                  runs_per_client: int = 4, runs_total: int = 64, run_steps: int = 20_000,
                  new_runs_per_minute: int = 60) -> None:
         self.seconds = float(seconds)          # per-request deadline (the budget's time)
@@ -101,8 +101,20 @@ class _Json(JSONResponse):
         return dumps(content).encode("utf-8")
 
 
-def json_response(data: Any, status: int = 200) -> JSONResponse:
+def json_response(data: Any, status: int = 200) -> Response:
+    """A JSON answer; ``data`` may be already encoded (``bytes``, from :func:`encoded`)."""
+    if isinstance(data, bytes):
+        return Response(data, status_code=status, media_type="application/json")
     return _Json(data, status_code=status)
+
+
+def encoded(fn: Callable) -> Callable:
+    """``fn`` whose result is returned as JSON bytes (encoded in the worker thread, so a
+    large answer does not hold up the event loop)."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> bytes:
+        return dumps(fn(*args)).encode("utf-8")
+    return wrapper
 
 
 async def read_json(request: Request) -> dict:
@@ -229,9 +241,9 @@ async def run_heavy(limits: Limits, fn: Callable, *args: Any) -> Any:
     requests are served meanwhile; past the deadline (plus a grace second) the answer is
     a 503 even if the library has not stopped yet (its budget stops it soon after)."""
     call = functools.partial(_guarded, limits, fn, args)
-    with anyio.move_on_after(limits.seconds + 1.0) as scope:
-        return await anyio.to_thread.run_sync(call, limiter=limits.limiter,
-                                              abandon_on_cancel=True)
+    async with limits.limiter:  # the deadline starts when the work does, not in the queue
+        with anyio.move_on_after(limits.seconds + 1.0) as scope:
+            return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
     if scope.cancelled_caught:
         raise ApiError(503, f"the request took longer than its deadline of "
                        f"{limits.seconds:g} seconds")

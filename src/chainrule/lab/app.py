@@ -35,6 +35,7 @@ from ._common import (
     Fields,
     Limits,
     dumps,
+    encoded,
     json_response,
     read_json,
     run_heavy,
@@ -92,7 +93,7 @@ def _work(fn: Callable) -> Callable:
     """An endpoint that reads the JSON body and runs ``fn(fields)`` under the budget."""
     async def endpoint(request: Request) -> Response:
         fields = Fields(await read_json(request))
-        return json_response(await run_heavy(request.app.state.limits, fn, fields))
+        return json_response(await run_heavy(request.app.state.limits, encoded(fn), fields))
     endpoint.__name__ = fn.__name__.replace("_work", "")
     return endpoint
 
@@ -142,7 +143,7 @@ async def train_step(request: Request) -> Response:
     limits = request.app.state.limits
     run = request.app.state.runs.get(request.path_params["run"])
     n = Fields(await read_json(request)).integer("steps", 1, 1, 500)
-    return json_response(await run_heavy(limits, net.train_steps, run, n, limits))
+    return json_response(await run_heavy(limits, encoded(net.train_steps), run, n, limits))
 
 
 def _query_int(request: Request, name: str, default: int, lo: int, hi: int) -> int:
@@ -173,7 +174,8 @@ async def train_stream(request: Request) -> Response:
 async def train_tableau(request: Request) -> Response:
     run = request.app.state.runs.get(request.path_params["run"])
     index = Fields(await read_json(request)).integer("index", 0, 0, 10**6)
-    return json_response(await run_heavy(request.app.state.limits, net.tableau, run, index))
+    return json_response(await run_heavy(request.app.state.limits, encoded(net.tableau), run,
+                                         index))
 
 
 async def train_delete(request: Request) -> Response:
