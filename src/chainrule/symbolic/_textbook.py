@@ -187,6 +187,9 @@ def _sum_below(e: Expr) -> tuple:
             den = den or neg
             if _is(b, "add"):
                 up, down = up or not neg, down or neg
+                if not neg:  # a sum of fractions as a factor: (1/(1 - s) - 1/s)*s
+                    _, d2, n2 = _sum_below(b) if b.tree_size < _LIMIT else (0, 0, 0)
+                    down, den = down or d2, den or n2
     return up, down, den
 
 

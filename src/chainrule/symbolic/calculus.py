@@ -188,19 +188,27 @@ def _default_vars(exprs: Sequence, vars: Sequence | None) -> list:
 
 
 @budgeted
-def gradient(expr: Any, vars: Sequence | None = None, simplify: bool = True) -> list:
+def gradient(expr: Any, vars: Sequence | None = None, simplify: bool = True,
+             textbook: bool = True) -> list:
     """Partial derivatives of ``expr`` with respect to each of ``vars`` (by default all
-    its free symbols, sorted by name).
+    its free symbols, sorted by name), each in textbook form as :func:`diff` gives it
+    (``textbook=False``: in canonical form).
 
     All of them come from one reverse-mode sweep of the vjp rules over the graph, so the
     cost does not grow with the number of variables. With ``simplify=False`` the partials
     are returned as built (constants folded and 0, 1 dropped, shared parts stored once),
     which is several times faster for large expressions.
+
+    >>> gradient("-y*log(sigmoid(w*x + b)) - (1 - y)*log(1 - sigmoid(w*x + b))", "w b")
+    [x*(sigmoid(w*x + b) - y), sigmoid(w*x + b) - y]
     """
     expr = formula(expr)
     xs = [_symbol(v) for v in _default_vars([expr], vars)]
     cts = _cotangents(expr, xs)
-    return ExprVector([_simplify(c) for c in cts] if simplify else cts)
+    if not simplify:
+        return ExprVector(cts)
+    cts = [_simplify(c) for c in cts]
+    return ExprVector([textbook_form(c) for c in cts] if textbook else cts)
 
 
 @budgeted
