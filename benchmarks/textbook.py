@@ -7,9 +7,11 @@ no larger than the textbook's answer (operations counted by the same function,
 chainrule's ``diff`` (which returns the textbook form) against SymPy's
 ``simplify(diff(...))`` on the same formula, the best of ``--repeat`` runs each. Every
 run uses fresh symbol names (chainrule's expressions are hash-consed and their forms
-cached, SymPy caches its results), so nothing is reused between runs. Run:
+cached, SymPy caches its results), so nothing is reused between runs; with
+``--same-names`` every run uses the formula's own names, so that both caches answer the
+repeated runs. Run:
 
-    python benchmarks/textbook.py [--repeat 3] [--misses]
+    python benchmarks/textbook.py [--repeat 3] [--misses] [--same-names]
 """
 
 import os
@@ -59,7 +61,7 @@ def _time(fn, repeat: int) -> float:
     return min(times)
 
 
-def main(repeat: int = 3, misses: bool = False) -> None:
+def main(repeat: int = 3, misses: bool = False, same_names: bool = False) -> None:
     small, ratios, ours_t, sympy_t = 0, [], [], []
     for i, (f, var, n, answer, _) in enumerate(PROBLEMS):
         text = str(ours(f, var, n))
@@ -67,7 +69,8 @@ def main(repeat: int = 3, misses: bool = False) -> None:
         small += ok
         if misses and not ok:
             print(f"  larger: d{n}/d{var} {f}: {text}  (textbook {answer})")
-        fresh = [_renamed(f, var, 1000 * i + k) for k in range(repeat)]  # not timed
+        fresh = [(f, var) if same_names else _renamed(f, var, 1000 * i + k)
+                 for k in range(repeat)]  # not timed
         t1 = _time(lambda k, fresh=fresh, n=n: ours(*fresh[k], n), repeat)
         theirs = [_sympy(*fr) for fr in fresh]  # fresh symbols for SymPy's cache too
         t2 = _time(lambda k, theirs=theirs, n=n:
@@ -85,4 +88,4 @@ def main(repeat: int = 3, misses: bool = False) -> None:
 
 if __name__ == "__main__":
     rep = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
-    main(rep, "--misses" in sys.argv)
+    main(rep, "--misses" in sys.argv, "--same-names" in sys.argv)

@@ -275,11 +275,16 @@ def tidy(e: Any, effort: int = 5000) -> Expr:
     ``effort`` bounds the work, whatever has been computed before: every sum or product
     whose forms are compared costs its number of nodes, and when ``effort`` is spent the
     parts not yet visited are left as they are (a derivative of a textbook exercise
-    takes less than 400).
+    takes less than 400). The result is kept on the canonical node, so asking again
+    costs nothing.
     """
     from .calculus import formula
     _prims()
     e = simplify(formula(e))
-    if e.tree_size > _LIMIT:
+    if e.tree_size > _LIMIT or e.op == "const":
         return e
-    return display(_tidy(e, {"work": effort}))
+    cache = fl.cache(e)  # canonical nodes never change: their textbook form is kept
+    key = ("tidy", effort)
+    if key not in cache:
+        cache[key] = display(_tidy(e, {"work": effort}))
+    return cache[key]
