@@ -7,7 +7,8 @@
   ``u/sqrt(u)`` is ``sqrt(u)`` (loses the point ``u = 0`` from the domain's boundary,
   never more);
 - :func:`display`: sums led by a positive term (``1 - x**2``, not ``-x**2 + 1``), their
-  constant term last otherwise (``log(x) + 1``), and
+  constant term last otherwise (``log(x) + 1``), terms with a higher power first
+  (``(log(x) + 1)**3 + 3*(log(x) + 1)/x``), and
   ``u**(1/2)`` as ``sqrt(u)``. These nodes are for printing; ``simplify`` brings any of
   them back to the canonical form.
 
@@ -135,11 +136,21 @@ def _roots(fs: dict) -> None:
             fs[r] = 2 * a + b
 
 
+def _power_first(t: Expr) -> int:
+    """Terms with a higher power of a factor first (a stable sort keeps the rest); the
+    constant term last."""
+    if t.op == "const":
+        return 1
+    powers = [x for x in fl.flat_prod(t)[1].values() if x.__class__ is int and x > 0]
+    return -max(powers, default=0)
+
+
 def _lead_positive(e: Expr, done: dict) -> Expr:
     """The sum ``e`` rebuilt from its displayed terms, its first positive term in front."""
     raw = _chain_terms(e)
     if raw[0].op == "const" and len(raw) > 1:  # log(x) + 1, not 1 + log(x)
         raw = raw[1:] + raw[:1]
+    raw.sort(key=_power_first)  # (log(x) + 1)**3 + 3*(log(x) + 1)/x - 1/x**2
     ts = [done[id(t)] for t in raw]
     neg = [_negative(t) for t in raw]
     if neg[0] and not all(neg):
