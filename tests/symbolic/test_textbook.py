@@ -8,7 +8,7 @@ import pytest
 import sympy
 from textbook_problems import PROBLEMS
 
-from chainrule.symbolic import diff, evaluate, parse, to_sympy
+from chainrule.symbolic import diff, evaluate, gradient, latex, parse, simplify, to_sympy
 from chainrule.symbolic._textbook import op_count
 
 OTHERS = {"y": 0.3, "w": 0.7, "b": -0.2, "x": 0.6, "z": 0.4}
@@ -87,3 +87,34 @@ def test_op_count_is_the_same_for_both_sides():
     assert op_count("sec(x)*tan(x)") == op_count("tan(x)/cos(x)") == 3
     assert op_count("-1/sin(x)**2") == op_count("-csc(x)**2") == 3
     assert op_count("-x") == 1 and op_count("-2") == 0 and op_count("x - 1") == 1
+
+
+def test_higher_derivatives_stay_factored():
+    assert str(diff("x^x", "x", 3)) == "x**x*((log(x) + 1)**3 + 3*(log(x) + 1)/x - 1/x**2)"
+
+
+def test_gradient_in_textbook_form():
+    loss = "-y*log(sigmoid(w*x + b)) - (1 - y)*log(1 - sigmoid(w*x + b))"
+    assert [str(g) for g in gradient(loss, "w b")] == ["x*(sigmoid(w*x + b) - y)",
+                                                       "sigmoid(w*x + b) - y"]
+    canonical = gradient(loss, "w b", textbook=False)
+    assert all(g is simplify(g) for g in canonical)
+
+
+def test_canonical_on_request_and_for_large_derivatives():
+    d = diff("(x-1)/(x+1)", "x", textbook=False)
+    assert d is simplify(d) and str(d) != "2/(x + 1)**2"
+    big = "sin(sin(sin(sin(sin(x)))))*exp(cos(x^3 + x))"  # its second derivative is large
+    assert diff(big, "x", 2).tree_size > 150
+    assert diff(big, "x", 2) is diff(diff(big, "x"), "x", textbook=False)
+
+
+@pytest.mark.parametrize("f, text, tex", [
+    ("tan(x)/cos(x)", "sec(x)*tan(x)", r"\sec\left(x\right) \tan\left(x\right)"),
+    ("-cos(x)/sin(x)^2", "-csc(x)*cot(x)", r"-\csc\left(x\right) \cot\left(x\right)"),
+    ("x/cos(x)^2", "x*sec(x)**2", r"x \left(\sec\left(x\right)\right)^{2}"),
+])
+def test_sec_csc_cot_print_and_read_back(f, text, tex):
+    e = simplify(parse(f))
+    assert str(e) == text and latex(e) == tex
+    assert simplify(parse(str(e))) is e
