@@ -156,9 +156,21 @@ def expand_algebraic(root: Expr) -> Expr:
             stack.extend(todo)
             continue
         stack.pop()
-        done[id(node)] = _expand_node(node, [done[id(a)] for a in node.args]) \
-            if inner else node
+        args = [done[id(a)] for a in node.args] if inner else []
+        if not inner or (all(n is a for n, a in zip(args, node.args)) and
+                         not _sum_to_expand(node)):
+            done[id(node)] = node  # nothing below changed and nothing here to multiply out
+        else:
+            done[id(node)] = _expand_node(node, args)
     return done[id(root)]
+
+
+def _sum_to_expand(node: Expr) -> bool:
+    """Whether the canonical product ``node`` has a sum to a positive integer power."""
+    if _is(node, "add"):
+        return False
+    return any(_is(b, "add") and x.__class__ is int and x > 0
+               for b, x in fl.flat_prod(node)[1].items())
 
 
 @budgeted

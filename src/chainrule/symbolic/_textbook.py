@@ -143,9 +143,35 @@ def _factor(e: Expr) -> Expr:
 
 
 def _named(e: Expr) -> Expr:
+    """sigmoid, tanh and merged exponentials recognised (:func:`named_functions`), and
+    ``sigmoid(-u)`` written ``1 - sigmoid(u)`` where that is shorter."""
     if _is(e, "add"):
-        return canonical_add(*[named_functions(t) for t in A.terms_of(e)])
-    return named_functions(e)
+        out = canonical_add(*[named_functions(t) for t in A.terms_of(e)])
+    else:
+        out = named_functions(e)
+    flipped = _flip_sigmoids(out)
+    if flipped is out:
+        return out
+    return _best([out, flipped, A.expand_algebraic(flipped)])
+
+
+def _flip_sigmoids(e: Expr) -> Expr:
+    """``e`` with each factor ``sigmoid(-u)`` (a negative coefficient in front of ``u``)
+    written ``1 - sigmoid(u)``; both are defined everywhere."""
+    terms, changed = [], False
+    for t in A.terms_of(e):
+        coeff, fs = fl.flat_prod(t)
+        parts = [Const(coeff)]
+        for b, x in fs.items():
+            nx = x if isinstance(x, Expr) else Const(x)
+            c = fl.split_coeff(b.args[0])[0] if _is(b, "sigmoid") else 1
+            if not isinstance(c, complex) and c < 0:
+                u = canonical_mul(Const(-1), b.args[0])
+                b = canonical_add(Const(1), canonical_mul(Const(-1), make(b.op, (u,), {})))
+                changed = True
+            parts.append(canonical_pow(b, nx))
+        terms.append(canonical_mul(*parts))
+    return canonical_add(*terms) if changed else e
 
 
 def _calls(e: Expr) -> frozenset:
@@ -193,7 +219,7 @@ def _sum_below(e: Expr) -> tuple:
     return up, down, den
 
 
-_NAMED = ("exp", "sinh", "sqrt")
+_NAMED = ("exp", "sinh", "sqrt", "sigmoid")
 
 
 def _candidates(e: Expr, memo: dict) -> list:

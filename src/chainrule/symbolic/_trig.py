@@ -26,6 +26,7 @@ from ..core.budget import budgeted
 from . import _algebra as A
 from . import _flatten as fl
 from . import _poly as P
+from ._opcount import tree_ops
 from .expr import Const, Expr, make
 from .simplify import _build_product, _prims, canonical_add, canonical_mul, canonical_pow, simplify
 
@@ -91,9 +92,8 @@ def _reduce(num: Expr) -> Expr:
                             len(gens))
     order = list(gens)
     p = A.as_dict(raw, len(order))
-    from ._textbook import op_count
     cands = [num] + [A.from_poly(_pythagoras(p, order, d), order) for d in ("cos", "sin")]
-    return min(cands, key=op_count)
+    return min(cands, key=tree_ops)  # the printed size, counted on the tree
 
 
 def _back_to_tan(e: Expr) -> Expr:
