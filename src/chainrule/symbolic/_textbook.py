@@ -93,10 +93,12 @@ def _polish_factors(e: Expr, memo: dict) -> Expr:
     if not _is(e, "multiply", "power"):
         return _tidy(e, memo) if _is(e, "add") else e
     coeff, fs = fl.flat_prod(e)
+    new = {b: _tidy(b, memo) if _is(b, "add") else b for b in fs}
+    if all(new[b] is b for b in fs):
+        return e
     out = [Const(coeff)]
     for b, x in fs.items():
-        nb = _tidy(b, memo) if _is(b, "add") else b
-        out.append(canonical_pow(nb, x if isinstance(x, Expr) else Const(x)))
+        out.append(canonical_pow(new[b], x if isinstance(x, Expr) else Const(x)))
     return canonical_mul(*out)
 
 
@@ -280,14 +282,18 @@ def _tidy(e: Expr, memo: dict) -> Expr:
 def _args_tidied(e: Expr, memo: dict) -> Expr:
     """``e`` with the arguments of the functions inside its sums and products tidied."""
     if _is(e, "add"):
-        return canonical_add(*[_args_tidied(t, memo) for t in A.terms_of(e)])
+        terms = A.terms_of(e)
+        new = [_args_tidied(t, memo) for t in terms]
+        same = all(a is b for a, b in zip(new, terms))
+        return e if same else canonical_add(*new)
     if _is(e, "multiply", "power"):
         coeff, fs = fl.flat_prod(e)
+        new = {b: _tidy(b, memo) for b in fs}
+        if all(new[b] is b for b in fs):
+            return e  # nothing inside changed: no need to build e again
         out = [Const(coeff)]
         for b, x in fs.items():
-            nb = _tidy(b, memo)
-            nx = x if isinstance(x, Expr) else Const(x)
-            out.append(canonical_pow(nb, nx))
+            out.append(canonical_pow(new[b], x if isinstance(x, Expr) else Const(x)))
         return canonical_mul(*out)
     return _tidy(e, memo)
 
