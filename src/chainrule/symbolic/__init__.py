@@ -4,7 +4,7 @@
 >>> import chainrule.numpy as cnp
 >>> x = symbols("x")[0]
 >>> diff(x**2 * cnp.sin(x), x)
-x*(2*sin(x) + x*cos(x))
+2*x*sin(x) + x**2*cos(x)
 """
 
 from ._algebra import cancel, collect, expand, factor, together

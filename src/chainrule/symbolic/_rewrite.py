@@ -136,13 +136,20 @@ def _roots(fs: dict) -> None:
             fs[r] = 2 * a + b
 
 
-def _power_first(t: Expr) -> int:
-    """Terms with a higher power of a factor first (a stable sort keeps the rest); the
-    constant term last."""
+def _power_first(t: Expr) -> tuple:
+    """Terms with a function first, as the product rule gives them (``2*x*sin(x) +
+    x**2*cos(x)``, ``2*x*log(x) + x``), then powers of variables by falling degree
+    (``3*x**2 + 6*x``), the constant term last; among terms with a function, a higher power
+    of a function or a sum first (``(log(x) + 1)**3 + 3*(log(x) + 1)/x``). The sort is
+    stable: ties keep the canonical order."""
     if t.op == "const":
-        return 1
-    powers = [x for x in fl.flat_prod(t)[1].values() if x.__class__ is int and x > 0]
-    return -max(powers, default=0)
+        return (2, 0)
+    fs = fl.flat_prod(t)[1]
+    if all(b.is_symbol and x.__class__ is int for b, x in fs.items()):  # a monomial
+        return (1, -max((x for x in fs.values() if x.__class__ is int and x > 0), default=0))
+    powers = [x for b, x in fs.items()
+              if not b.is_symbol and x.__class__ is int and x > 0]
+    return (0, -max(powers, default=0))
 
 
 def _lead_positive(e: Expr, done: dict) -> Expr:

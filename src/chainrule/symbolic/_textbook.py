@@ -224,8 +224,28 @@ def _sum_below(e: Expr) -> tuple:
 _NAMED = ("exp", "sinh", "sqrt", "sigmoid")
 
 
-def _candidates(e: Expr, memo: dict) -> list:
-    """Equivalent forms of ``e``; each rewriting is tried only where it can apply."""
+def _monomial_out(e: Expr) -> bool:
+    """Whether ``e`` is a sum with a power product of variables taken out that one of its
+    terms still multiplies, like ``x*(2*sin(x) + x*cos(x))``: textbooks leave such a sum as
+    the product rule gives it (``2*x*sin(x) + x**2*cos(x)``, ``3*x**2 + 6*x``), and take
+    a factor out when it holds a function (``x**2*(x + 3)*exp(x)``), is a number
+    (``2*(x + 1)``) or leaves no such term (``x**3*(4*log(x) + 1)``,
+    ``(sigmoid(w*x + b) - y)*x``)."""
+    if not _is(e, "multiply"):
+        return False
+    _, fs = fl.flat_prod(e)
+    sums = [b for b in fs if _is(b, "add")]
+    outside = [b for b in fs if not _is(b, "add")]
+    if not (outside and len(sums) == 1 and fs[sums[0]] == 1 and all(
+            b.is_symbol and fs[b].__class__ is int and fs[b] > 0 for b in outside)):
+        return False
+    return any(any(b in fl.flat_prod(t)[1] for b in outside) for t in A.terms_of(sums[0]))
+
+
+def _candidates(e: Expr, memo: dict, top: bool = False) -> list:
+    """Equivalent forms of ``e``; each rewriting is tried only where it can apply. At the
+    top (the whole answer), a sum keeps a power of a variable inside (:func:`_monomial_out`);
+    a sum that is a factor of something larger may give it up."""
     from ._trig import trigsimp_node
     cands = [e]
     small = e.tree_size < _LIMIT
@@ -243,12 +263,13 @@ def _candidates(e: Expr, memo: dict) -> list:
         if _is(src, "add"):
             for simplest in (False, True):
                 ft = _try(lambda u, k=simplest: A.factor_terms(u, k), src)
-                if ft is not None and ft is not src:
+                if ft is not None and ft is not src and not (top and _monomial_out(ft)):
                     cands.append(_polish_factors(ft, memo))
     if small and (down or (den and _is(e, "add"))):
         cands.append(_try(A._cancel_node, e))
     if small and any(_is(p, "add") for p in A.split_fraction(e)):
-        cands.append(_try(_factor, e))
+        f = _try(_factor, e)
+        cands.append(None if f is None or (top and _monomial_out(f)) else f)
     calls = _calls(e)
     if _trig_may_apply(calls):
         cands.append(_try(trigsimp_node, _best(cands)))
@@ -271,7 +292,7 @@ def _tidy(e: Expr, memo: dict) -> Expr:
         out = _args_tidied(e, memo)
         memo["work"] -= out.tree_size
         if memo["work"] >= 0:  # else the effort is spent: the rest stays as it is
-            out = _best(_candidates(out, memo))
+            out = _best(_candidates(out, memo, e is memo.get("root")))
     else:
         args = tuple(_tidy(a, memo) for a in e.args)
         out = make(e.op, args, dict(e.params))
@@ -318,5 +339,5 @@ def tidy(e: Any, effort: int = 5000) -> Expr:
     cache = fl.cache(e)  # canonical nodes never change: their textbook form is kept
     key = ("tidy", effort)
     if key not in cache:
-        cache[key] = display(_tidy(e, {"work": effort}))
+        cache[key] = display(_tidy(e, {"work": effort, "root": e}))
     return cache[key]

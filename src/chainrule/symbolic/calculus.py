@@ -7,7 +7,7 @@ subexpression is differentiated once and derivatives grow linearly with the grap
 
 >>> from chainrule.symbolic import parse, diff
 >>> diff(parse("x**2*sin(x)"), "x")
-x*(2*sin(x) + x*cos(x))
+2*x*sin(x) + x**2*cos(x)
 >>> diff(parse("(x**2 + 1)**3"), "x")
 6*x*(x**2 + 1)**2
 """
@@ -39,7 +39,7 @@ def formula(expr: Any) -> Expr:
     """``expr`` as an expression; a string is parsed as a formula (never evaluated).
 
     >>> diff("x^2*sin(x)", "x")
-    x*(2*sin(x) + x*cos(x))
+    2*x*sin(x) + x**2*cos(x)
     """
     if isinstance(expr, str):
         parsed = parse(expr)
