@@ -318,7 +318,7 @@ class _Fallback:
         return self.src
 
     def __call__(self, *args: Any) -> Any:
-        exec(compile(self.text(), f"<chainrule.jit {self.name}>", "exec"), self.ns)
+        exec(compile(self.text(), f"<chainrule.jit {self.name}>", "exec"), self.ns)  # safe: ours
         return self.ns[self.name](*args)  # the name now holds the compiled function
 
 

@@ -200,7 +200,7 @@ class Jitted:
         src, ns, fallback = emit(graph.live(out_nodes), out_nodes, graph.inputs, by_index,
                                  fname)
         filename = f"<chainrule.jit {fname} #{next(_counter)}>"
-        exec(compile(src, filename, "exec"), ns)  # our own source, in a fresh dict: _emit
+        exec(compile(src, filename, "exec"), ns)  # safe: our own source, fresh dict (_emit)
         linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
         entry = _Compiled(ns[fname], out_tree, src, fallback)
         self._cache[key] = entry
