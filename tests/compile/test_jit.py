@@ -268,3 +268,15 @@ def test_signs_move_into_sums():
     defined = [line.split("=")[0].strip() for line in src.splitlines()[1:-1]]
     assert defined == ["multiply_1", "subtract_2", "add_3"]  # no negation left
     np.testing.assert_allclose(jit(f)(x, y), f(x, y), rtol=1e-15)
+
+
+def test_a_sign_leaves_a_sum_for_the_smaller_array():
+    def f(x):  # sum(-a) is -sum(a) exactly: the negation of the big array is not computed
+        return 1.0 + cnp.sum(-cnp.sin(x) * x, axis=1)
+
+    x = np.linspace(0, 1, 12).reshape(3, 4)
+    src = jit(f).source(x)
+    assert "negative" not in src and "-multiply" not in src and "= -" not in src
+    assert np.array_equal(jit(f)(x), f(x))  # bit for bit
+    g = jit(grad(lambda x: cnp.sum(cnp.exp(-(x ** 2)))))
+    assert np.array_equal(g(x), grad(lambda x: cnp.sum(cnp.exp(-(x ** 2))))(x))

@@ -168,6 +168,11 @@ class Graph:
                 prim, args, params = _scatter_into(prim, args, params, ans)
             if prim.name in ("add", "subtract"):
                 prim, args = _absorb_negation(prim, args)
+            elif name == "sum":  # sum(-x) is -sum(x), exactly: the sign moves to the
+                inner = _negated(args[0])  # smaller array, where a sum can absorb it
+                if inner is not None:
+                    node = self.apply(prim, [inner], params, -ans)
+                    return self.apply(_PRIMS["negative"], [node], {}, ans)
             elif name in ("multiply", "divide"):
                 for pos in (0, 1):  # (-a) * b is -(a * b): the sign moves outwards,
                     inner = _negated(args[pos])  # where a sum can absorb it
@@ -278,7 +283,7 @@ def _whole(idx: Any) -> bool:
 _NEUTRAL = {"add": ((0, 0), (1, 0)), "subtract": ((1, 0),), "multiply": ((0, 1), (1, 1)),
             "divide": ((1, 1),)}
 _RESHAPES = {"reshape", "broadcast_to", "astype", "transpose", "stop_gradient"}
-_SIMPLIFIED = {*_NEUTRAL, *_RESHAPES, "negative", "getitem"}
+_SIMPLIFIED = {*_NEUTRAL, *_RESHAPES, "negative", "getitem", "sum"}
 
 
 def _identity(name: str, args: list, params: dict, ans: Any) -> Node | None:
