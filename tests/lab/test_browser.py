@@ -245,6 +245,11 @@ def test_network_trains_xor_and_shows_tableau(page, lab_url, shots, console):
         page.mouse.click(x, y)
     assert tab.get_by_label("Example #", exact=True).input_value() == str(index)
     shots(page, "network-1280")
+    # changing a control builds a new network at once, as TensorFlow Playground does
+    with page.expect_response("**/api/train"):
+        tab.get_by_label("Dataset", exact=True).select_option("circles")
+    page.wait_for_function("() => document.querySelector('#n-stepno').textContent === '0'")
+    assert page.locator("#n-tableau-out").inner_text() == ""
 
 
 def test_numeric_error_curve(page, lab_url, shots):

@@ -9,7 +9,19 @@ const $ = (id) => document.getElementById(id);
 const CLASS_COLORS = ["#f97316", "#2563eb"];
 const BOUNDARY_SCALE = [[0, "#fdba74"], [0.5, "#f8fafc"], [1, "#93c5fd"]];
 
-const state = { id: null, playing: null, snapshot: null, classIndex: [[], []], picked: null };
+const state = {
+  id: null, playing: null, snapshot: null, classIndex: [[], []], picked: null, generation: 0,
+};
+const CONTROLS = ["n-dataset", "n-noise", "n-samples", "n-hidden", "n-activation",
+  "n-optimizer", "n-lr", "n-l2", "n-seed"];
+let rebuildTimer = null;
+
+/** A control changed: a new network with the new settings, as TensorFlow Playground does
+ * (after a short pause, so typing a number builds one network, not one per keystroke). */
+function rebuildSoon() {
+  clearTimeout(rebuildTimer);
+  rebuildTimer = setTimeout(newNetwork, 300);
+}
 
 /** "8" or "6, 4" -> [8] or [6, 4], with a readable error otherwise. */
 function hiddenLayers(text) {
@@ -36,6 +48,8 @@ function settings() {
 }
 
 async function newNetwork() {
+  clearTimeout(rebuildTimer);
+  const generation = ++state.generation;  // only the latest request's run is kept
   pause();
   clearError($("n-error"));
   let body;
@@ -49,6 +63,10 @@ async function newNetwork() {
   state.id = null;
   try {
     const answer = await post("/api/train", body);
+    if (generation !== state.generation) {  // settings changed meanwhile: a newer run comes
+      remove(`/api/train/${answer.id}`);
+      return;
+    }
     state.id = answer.id;
     state.picked = null;
     $("n-tableau-out").replaceChildren();
@@ -307,6 +325,7 @@ export function start() {
   $("n-play").addEventListener("click", () => (state.playing ? pause() : play()));
   $("n-step").addEventListener("click", step);
   $("n-tableau").addEventListener("click", tableau);
+  for (const id of CONTROLS) $(id).addEventListener("change", rebuildSoon);
   newNetwork().then(() => {
     $("n-plot").on("plotly_click", (data) => {
       const p = data.points && data.points[0];
