@@ -205,3 +205,38 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
                          for i, w in enumerate(widths)) + "|")
     for r in cells:
         print(line(r))
+
+
+def available(factories: dict, check: Callable[[str, Any], None]) -> list[str]:
+    """The names of the implementations that run here and pass ``check(name, result)``
+    (which exits on a wrong answer): a factory returning None (a peer not installed) or
+    one that fails to run (a transformation that cannot run the program yet) is skipped,
+    with a line saying so."""
+    names = []
+    for name, factory in factories.items():
+        fn = factory()
+        if fn is None:
+            print(f"{name}: not available here, skipped")
+            continue
+        try:
+            result = fn()
+        except Exception as e:  # noqa: BLE001 (reported and skipped, never hidden)
+            print(f"{name}: failed, skipped ({type(e).__name__}: {str(e)[:160]})")
+            continue
+        check(name, result)
+        names.append(name)
+    return names
+
+
+def timing_table(runs: dict, base_key: str, fallback_key: str) -> None:
+    """Median and fastest batch per implementation, and the ratio to ``base_key``'s median
+    (``fallback_key``'s when ``base_key`` did not run)."""
+    res = {name: best(reports) for name, reports in runs.items()}
+    key = base_key if base_key in res else fallback_key
+    base = res[key]["median"]
+    rows = [[name, f"{t['median'] * 1e3:.2f}", f"{t['min'] * 1e3:.2f}",
+             f"{t['median'] / base:.2f}"] for name, t in res.items()]
+    print_table(["implementation", "median ms", "min ms", f"x {key}"], rows)
+    first = next(iter(runs.values()))
+    print(f"\nmedian ms: the lowest of {len(first)} round(s)' medians of 5 batches; "
+          "min ms: the fastest batch")

@@ -148,14 +148,8 @@ def main() -> None:
     n = n_arg()
     D, y = make_data(n)
     ref = hand_written(THETA, D, y)
-    available = []
-    for name, factory in implementations(D, y).items():
-        fn = factory()
-        if fn is None:
-            print(f"{name}: not installed, skipped")
-            continue
-        check(name, fn(), ref)
-        available.append(name)
+    available = bench.available(implementations(D, y),
+                                lambda name, result: check(name, result, ref))
     print(f"{len(available) - 1} implementation(s) agree with the hand-written gradient "
           "(value and 4 partial derivatives; the forward-only row: value)\n")
     jobs = {name: ["--time", name, "--n", str(n)] for name in available}

@@ -207,38 +207,19 @@ def main() -> None:
     n, k, d = sizes()
     params, x = make_data(n, k, d)
     ref = reference(params, x)
-    available = []
-    for name, factory in implementations(params, x).items():
-        fn = factory()
-        if fn is None:
-            print(f"{name}: not available here, skipped")
-            continue
-        try:
-            result = fn()
-        except Exception as e:  # a transformation that cannot run this program yet
-            print(f"{name}: failed, skipped ({type(e).__name__}: {str(e)[:160]})")
-            continue
-        check(name, result, ref)
-        available.append(name)
+    available = bench.available(implementations(params, x),
+                                lambda name, result: check(name, result, ref))
     print(f"{len(available) - 1} implementation(s) agree with chainrule's value and gradient "
           "(checked against central differences)\n")
     jobs = {name: ["--time", name, "--n", str(n), "--k", str(k), "--d", str(d)]
             for name in available}
     runs = bench.run_rounds(__file__, jobs, bench.rounds_arg(1))
-    res = {name: bench.best(reports) for name, reports in runs.items()}
-    torch_key = "PyTorch eager (GradBench's backward)"
-    base = res.get(torch_key, res["chainrule"])["median"]
-    rows = [[name, f"{t['median'] * 1e3:.2f}", f"{t['min'] * 1e3:.2f}",
-             f"{t['median'] / base:.2f}"] for name, t in res.items()]
     print(f"GradBench gmm objective and gradient, n = {n}, k = {k}, d = {d}, float64; "
           f"{bench.revision()}; {bench.machine()}")
-    against = "x PyTorch (GradBench)" if torch_key in res else "x chainrule"
-    bench.print_table(["implementation", "median ms", "min ms", against], rows)
+    bench.timing_table(runs, "PyTorch eager (GradBench's backward)", "chainrule")
     print("\nchainrule rows: eager, and compiled with chainrule.compile.jit where this "
           "checkout has it; vmap is not used: the program already treats every point at "
           "once (one stacked matrix product)")
-    print(f"\nmedian ms: the lowest of {len(runs[available[0]])} round(s)' medians of 5 "
-          "batches; min ms: the fastest batch")
 
 
 if __name__ == "__main__":

@@ -162,38 +162,19 @@ def main() -> None:
     n, k, d = sizes()
     points, centroids = make_data(n, k, d)
     ref = closed_form(points, centroids)
-    available = []
-    for name, factory in implementations(points, centroids).items():
-        fn = factory()
-        if fn is None:
-            print(f"{name}: not available here, skipped")
-            continue
-        try:
-            result = fn()
-        except Exception as e:  # a transformation that cannot run this program yet
-            print(f"{name}: failed, skipped ({type(e).__name__}: {str(e)[:160]})")
-            continue
-        check(name, result, ref)
-        available.append(name)
+    available = bench.available(implementations(points, centroids),
+                                lambda name, result: check(name, result, ref))
     print(f"{len(available) - 1} implementation(s) agree with the closed-form Newton "
           "direction\n")
     jobs = {name: ["--time", name, "--n", str(n), "--k", str(k), "--d", str(d)]
             for name in available}
     runs = bench.run_rounds(__file__, jobs, bench.rounds_arg(1))
-    res = {name: bench.best(reports) for name, reports in runs.items()}
-    torch_key = "PyTorch eager (GradBench's vjp + vhp)"
-    base = res.get(torch_key, res["chainrule"])["median"]
-    rows = [[name, f"{t['median'] * 1e3:.2f}", f"{t['min'] * 1e3:.2f}",
-             f"{t['median'] / base:.2f}"] for name, t in res.items()]
     print(f"GradBench kmeans dir, n = {n}, k = {k}, d = {d}, float64; {bench.revision()}; "
           f"{bench.machine()}")
-    against = "x PyTorch (GradBench)" if torch_key in res else "x chainrule"
-    bench.print_table(["implementation", "median ms", "min ms", against], rows)
+    bench.timing_table(runs, "PyTorch eager (GradBench's vjp + vhp)", "chainrule")
     print("\nchainrule rows: eager, and compiled with chainrule.compile.jit where this "
           "checkout has it; vmap is not used: the program already treats every point at "
           "once (the all-pairs distance matrix)")
-    print(f"\nmedian ms: the lowest of {len(runs[available[0]])} round(s)' medians of 5 "
-          "batches; min ms: the fastest batch")
 
 
 if __name__ == "__main__":
